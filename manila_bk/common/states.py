@@ -1,0 +1,69 @@
+"""Statuses of shares, snapshots, backups and access rules (Manila's names).
+
+``SHARE_BUSY`` lists the share statuses in which the operations the specs
+name (delete, soft delete, extend, shrink, snapshot create, revert, backup,
+restore ...) are refused.
+"""
+
+# Shares
+STATUS_CREATING = 'creating'
+STATUS_AVAILABLE = 'available'
+STATUS_ERROR = 'error'
+STATUS_DELETING = 'deleting'
+STATUS_DELETED = 'deleted'
+STATUS_ERROR_DELETING = 'error_deleting'
+STATUS_EXTENDING = 'extending'
+STATUS_EXTENDING_ERROR = 'extending_error'
+STATUS_SHRINKING = 'shrinking'
+STATUS_SHRINKING_ERROR = 'shrinking_error'
+STATUS_SHRINKING_POSSIBLE_DATA_LOSS_ERROR = (
+    'shrinking_possible_data_loss_error')
+STATUS_SNAPSHOTTING = 'snapshotting'
+STATUS_REVERTING = 'reverting'
+STATUS_REVERTING_ERROR = 'reverting_error'
+STATUS_BACKUP_CREATING = 'backup_creating'
+STATUS_BACKUP_RESTORING = 'backup_restoring'
+STATUS_BACKUP_RESTORING_ERROR = 'backup_restoring_error'
+STATUS_INACTIVE = 'inactive'
+
+# Snapshots (plus creating/available/error/deleting above)
+STATUS_RESTORING = 'restoring'
+
+# Backups (plus creating/available/error/deleting/error_deleting above)
+BACKUP_STATUS_RESTORING = 'restoring'
+
+# Access rules
+ACCESS_STATE_QUEUED_TO_APPLY = 'queued_to_apply'
+ACCESS_STATE_APPLYING = 'applying'
+ACCESS_STATE_ACTIVE = 'active'
+ACCESS_STATE_ERROR = 'error'
+ACCESS_STATE_QUEUED_TO_DENY = 'queued_to_deny'
+ACCESS_STATE_DENYING = 'denying'
+ACCESS_STATE_DELETED = 'deleted'
+
+SHARE_TRANSITIONAL = (
+    STATUS_CREATING, STATUS_DELETING, STATUS_EXTENDING, STATUS_SHRINKING,
+    STATUS_SNAPSHOTTING, STATUS_REVERTING, STATUS_BACKUP_CREATING,
+    STATUS_BACKUP_RESTORING,
+)
+SHARE_BUSY = SHARE_TRANSITIONAL
+
+SNAPSHOT_TRANSITIONAL = (STATUS_CREATING, STATUS_DELETING, STATUS_RESTORING)
+
+BACKUP_TRANSITIONAL = (STATUS_CREATING, STATUS_DELETING,
+                       BACKUP_STATUS_RESTORING)
+
+# Statuses an administrator may set with reset_status (as Manila).
+SHARE_RESET_STATUSES = (
+    STATUS_AVAILABLE, STATUS_ERROR, STATUS_CREATING, STATUS_DELETING,
+    STATUS_ERROR_DELETING, STATUS_EXTENDING, STATUS_EXTENDING_ERROR,
+    STATUS_SHRINKING, STATUS_SHRINKING_ERROR,
+    STATUS_SHRINKING_POSSIBLE_DATA_LOSS_ERROR, STATUS_REVERTING,
+    STATUS_REVERTING_ERROR, STATUS_INACTIVE, STATUS_BACKUP_CREATING,
+    STATUS_BACKUP_RESTORING, STATUS_BACKUP_RESTORING_ERROR,
+)
+SNAPSHOT_RESET_STATUSES = (
+    STATUS_AVAILABLE, STATUS_ERROR, STATUS_CREATING, STATUS_DELETING,
+    STATUS_ERROR_DELETING, STATUS_RESTORING,
+)
+BACKUP_RESET_STATUSES = (STATUS_AVAILABLE, STATUS_ERROR)

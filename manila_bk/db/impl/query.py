@@ -1,0 +1,120 @@
+"""Query helpers shared by the database modules: visibility, paging, CAS."""
+
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import utils as db_utils
+import sqlalchemy as sa
+
+from manila_bk.common import utils
+from manila_bk import exception
+
+
+def is_user_context(context):
+    return bool(context and not context.is_admin and context.project_id)
+
+
+def model_query(context, model, session, read_deleted=None,
+                project_only=False):
+    """Select ``model`` rows visible to ``context``.
+
+    ``read_deleted`` (default: the context's) is ``no``, ``yes`` or
+    ``only``; ``project_only`` limits non-admin contexts to their project.
+    """
+    read_deleted = read_deleted or getattr(context, 'read_deleted', 'no')
+    query = session.query(model)
+    if read_deleted == 'no':
+        query = query.filter(model.deleted == 'False')
+    elif read_deleted == 'only':
+        query = query.filter(model.deleted != 'False')
+    if project_only and is_user_context(context):
+        query = query.filter(model.project_id == context.project_id)
+    return query
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(',') if v.strip()]
+    return list(value)
+
+
+def paginate(query, model, limit=None, offset=None, marker=None,
+             sort_keys=None, sort_dirs=None, default_key='created_at'):
+    """Sort and page ``query``; the marker is the id of the last row seen.
+
+    Ties are broken by ``id`` so that marker paging never skips or repeats a
+    row.  Unknown sort keys and markers are the caller's error (400).
+    """
+    sort_keys = _as_list(sort_keys) or [default_key]
+    sort_dirs = _as_list(sort_dirs) or ['desc'] * len(sort_keys)
+    if len(sort_dirs) < len(sort_keys):
+        sort_dirs += [sort_dirs[-1]] * (len(sort_keys) - len(sort_dirs))
+    for key in sort_keys:
+        if key not in model.__table__.columns:
+            raise exception.InvalidSortKey(key=key)
+    for direction in sort_dirs:
+        if direction not in ('asc', 'desc'):
+            raise exception.InvalidInput(
+                reason='sort_dir must be asc or desc, not %s' % direction)
+    if 'id' not in sort_keys:
+        sort_keys.append('id')
+        sort_dirs.append(sort_dirs[0])
+    marker_row = None
+    if marker is not None:
+        marker_row = query.session.query(model).filter(
+            model.id == marker).first()
+        if marker_row is None:
+            raise exception.InvalidMarker(marker=marker)
+    try:
+        query = db_utils.paginate_query(query, model, limit, sort_keys,
+                                        marker=marker_row,
+                                        sort_dirs=sort_dirs)
+    except db_exc.InvalidSortKey:
+        raise exception.InvalidSortKey(key=','.join(sort_keys))
+    if offset:
+        query = query.offset(offset)
+    return query
+
+
+def apply_filters(query, model, filters, exact_keys):
+    """Exact match on ``exact_keys``; ``key~`` is a substring match."""
+    for key, value in (filters or {}).items():
+        if key.endswith('~'):
+            column = getattr(model, key[:-1], None)
+            if column is not None and value is not None:
+                query = query.filter(column.contains(str(value),
+                                                     autoescape=True))
+        elif key in exact_keys:
+            column = getattr(model, key)
+            if isinstance(value, (list, tuple, set)):
+                query = query.filter(column.in_(list(value)))
+            else:
+                query = query.filter(column == value)
+    return query
+
+
+def update_if(context, session, model, row_id, values, expected_status,
+              extra_where=None):
+    """Compare-and-swap: update the row only if its status is expected.
+
+    Returns the updated row, or None when the row was not in one of
+    ``expected_status`` (or is gone); nothing is changed then.
+    """
+    values = dict(values)
+    values.setdefault('updated_at', utils.utcnow())
+    stmt = sa.update(model).where(model.id == row_id,
+                                  model.deleted == 'False')
+    if expected_status is not None:
+        stmt = stmt.where(model.status.in_(list(expected_status)))
+    for clause in extra_where or ():
+        stmt = stmt.where(clause)
+    result = session.execute(stmt.values(**values).execution_options(
+        synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    session.expire_all()
+    return session.query(model).filter(model.id == row_id).one()
+
+
+def soft_delete_values(row_id):
+    return {'deleted': str(row_id), 'deleted_at': utils.utcnow()}
