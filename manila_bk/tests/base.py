@@ -60,12 +60,16 @@ class DBTestCase(TestCase):
 
     def setUp(self):
         super().setUp()
-        path = os.path.join(self.state_path, 'manila_bk.sqlite')
-        shutil.copyfile(_template_db(), path)
-        self.flags(connection='sqlite:///' + path, group='database')
+        self.flags(connection=self.database_url(), group='database')
         db_session.reset()
         self.addCleanup(db_session.reset)
         self.ctx = context.get_admin_context()
+
+    def database_url(self):
+        """URL of a migrated, empty database for this test."""
+        path = os.path.join(self.state_path, 'manila_bk.sqlite')
+        shutil.copyfile(_template_db(), path)
+        return 'sqlite:///' + path
 
     def user_context(self, project_id='project-a', user_id='user-a',
                      roles=('member', 'reader')):
