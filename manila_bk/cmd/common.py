@@ -74,7 +74,8 @@ def validate(prog, backend_sections=()):
         if name == share_conf.backend_group.name:
             continue
         _check_group(prog, name, group_opts)
-    backend_opts = share_conf.backend_opts + share_conf.local_opts
+    backend_opts = (share_conf.backend_opts + share_conf.local_opts
+                    + share_conf.fake_opts)
     for section in backend_sections:
         _check_group(prog, section, backend_opts)
         if CONF.get(section).driver_handles_share_servers:

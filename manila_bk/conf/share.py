@@ -79,6 +79,22 @@ local_opts = [
                     'local_share_root is reported.'),
 ]
 
+# Options of the fake driver: it exists for tests (unit, functional and the
+# crash and race harnesses), which use these to inject failures and delays.
+fake_opts = [
+    cfg.ListOpt('fake_fail_operations', default=[],
+                help='Test only (fake driver): names of driver operations '
+                     'that raise an error, for example create_snapshot.'),
+    cfg.DictOpt('fake_sleep_operations', default={},
+                help='Test only (fake driver): map of driver operation name '
+                     'to the number of seconds it sleeps before running.'),
+    cfg.IntOpt('fake_total_capacity_gb', default=1000, min=1,
+               help='Test only (fake driver): capacity reported, in GiB.'),
+    cfg.StrOpt('fake_share_path_root', default='/fake',
+               help='Test only (fake driver): prefix of the share paths the '
+                    'fake driver reports; nothing is written there.'),
+]
+
 
 def register_opts(conf):
     conf.register_opts(default_opts)
@@ -88,8 +104,9 @@ def register_backend_opts(conf, section):
     """Register back-end and local-driver options in one backend section."""
     conf.register_opts(backend_opts, group=section)
     conf.register_opts(local_opts, group=section)
+    conf.register_opts(fake_opts, group=section)
 
 
 def list_opts():
     return {'DEFAULT': default_opts,
-            backend_group: backend_opts + local_opts}
+            backend_group: backend_opts + local_opts + fake_opts}
