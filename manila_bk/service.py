@@ -15,6 +15,7 @@ import oslo_messaging as messaging
 
 from manila_bk import conf
 from manila_bk import context
+from manila_bk import coordination
 from manila_bk.db import api as db
 from manila_bk import exception
 from manila_bk import rpc
@@ -97,11 +98,12 @@ class Service:
             thread.join(timeout=5)
 
 
-def run(services, extra_stop=None):
+def run(services, on_started=None, extra_stop=None):
     """Start ``services`` and block until SIGTERM/SIGINT, then stop them.
 
-    ``extra_stop`` callables (for example the API server's shutdown) run
-    first on the way out.
+    ``on_started`` runs once every service is up (manila-bk-all starts its
+    API there); ``extra_stop`` callables (for example the API server's
+    shutdown) run first on the way out.
     """
     done = threading.Event()
 
@@ -113,6 +115,8 @@ def run(services, extra_stop=None):
     signal.signal(signal.SIGINT, _signal)
     for svc in services:
         svc.start()
+    if on_started is not None:
+        on_started()
     done.wait()
     for stop in extra_stop or ():
         stop()
@@ -120,4 +124,5 @@ def run(services, extra_stop=None):
         svc.stop()
     for svc in services:
         svc.wait()
+    coordination.stop()
     rpc.cleanup()

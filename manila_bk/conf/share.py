@@ -26,6 +26,11 @@ default_opts = [
                help='Name of the share type used when a share is created '
                     'without one. manila-bk-all creates it on first start '
                     'with the capabilities of the configured back ends.'),
+    cfg.IntOpt('soft_deleted_share_retention_time',
+               default=604800, min=1,
+               help='Seconds a soft-deleted share stays in the recycle bin '
+                    'before the share service deletes it for good (default '
+                    '7 days).'),
     cfg.IntOpt('pool_stale_time',
                default=120, min=10, max=86400,
                help='Seconds after which a pool report of a share service '

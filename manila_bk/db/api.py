@@ -7,6 +7,7 @@ updated row, or None when the row was not in an expected status.
 """
 
 from manila_bk.db.impl import access as _access
+from manila_bk.db.impl import backups as _backups
 from manila_bk.db.impl import messages as _messages
 from manila_bk.db.impl import quotas as _quotas
 from manila_bk.db.impl import services as _services
@@ -99,6 +100,9 @@ message_get = _messages.message_get
 message_get_all = _messages.message_get_all
 message_destroy = _messages.message_destroy
 message_destroy_expired = _messages.message_destroy_expired
+
+# backups
+share_backup_count = _backups.share_backup_count
 
 # schema
 db_sync = _migration.db_sync
