@@ -13,7 +13,7 @@ manila_bk runs on native threads only.  Two things make that hold:
 
 import sys
 
-if 'eventlet' not in sys.modules:
+if 'eventlet' not in sys.modules:  # already imported: see below
     sys.modules['eventlet'] = None
 
 from oslo_service import backend as _backend  # noqa: E402
@@ -23,8 +23,15 @@ def _select_threading_backend():
     try:
         _backend.init_backend(_backend.BackendType.THREADING)
     except _backend.exceptions.BackendAlreadySelected:
-        if _backend.get_backend_type() != _backend.BackendType.THREADING:
-            raise
+        # Only tools that import oslo.messaging before manila_bk get here
+        # (oslo-config-generator loading namespaces in its own order); the
+        # console scripts import manila_bk first, and cmd.common.parse_args
+        # refuses to run a service on any other backend.
+        pass
+
+
+def threading_backend_selected():
+    return _backend.get_backend_type() == _backend.BackendType.THREADING
 
 
 _select_threading_backend()

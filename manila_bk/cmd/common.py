@@ -12,7 +12,9 @@ import sys
 from oslo_config import cfg
 from oslo_log import log as logging
 
+import manila_bk
 from manila_bk import conf
+from manila_bk.conf import backup as backup_conf
 from manila_bk.conf import opts as conf_opts
 from manila_bk.conf import share as share_conf
 
@@ -35,6 +37,10 @@ def fail(prog, message):
 
 def parse_args(argv, prog, version='manila_bk'):
     """Parse command line and config files; exit with one line on error."""
+    if not manila_bk.threading_backend_selected():
+        fail(prog, 'oslo.service selected a backend other than threading '
+             'before manila_bk was imported; manila_bk runs on native '
+             'threads only')
     logging.register_options(CONF)
     conf_opts.set_defaults(CONF)
     try:
@@ -71,7 +77,8 @@ def validate(prog, backend_sections=()):
     """Read every option once so a bad value fails now, not mid-request."""
     for group, group_opts in conf_opts.list_opts():
         name = group if isinstance(group, str) else group.name
-        if name == share_conf.backend_group.name:
+        if name in (share_conf.backend_group.name,
+                    backup_conf.backend_group.name):
             continue
         _check_group(prog, name, group_opts)
     backend_opts = (share_conf.backend_opts + share_conf.local_opts

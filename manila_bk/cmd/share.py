@@ -4,6 +4,7 @@ import sys
 
 from manila_bk.cmd import common
 from manila_bk import conf
+from manila_bk import exception
 from manila_bk import service
 from manila_bk.share import manager as share_manager
 
@@ -15,7 +16,11 @@ def build_services(sections):
     services = []
     for section in sections:
         host = '%s@%s' % (CONF.host, section)
-        manager = share_manager.ShareManager(host, section)
+        try:
+            manager = share_manager.ShareManager(host, section)
+        except exception.ConfigError as exc:
+            common.fail(BINARY, 'invalid configuration: [%s]: %s'
+                        % (section, exc))
         services.append(service.Service(host, BINARY, CONF.share_topic,
                                         manager))
     return services

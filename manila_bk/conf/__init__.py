@@ -8,6 +8,7 @@ registered when this package is imported.
 from oslo_config import cfg
 
 from manila_bk.conf import api
+from manila_bk.conf import backup
 from manila_bk.conf import coordination
 from manila_bk.conf import data
 from manila_bk.conf import database
@@ -17,5 +18,6 @@ from manila_bk.conf import share
 
 CONF = cfg.CONF
 
-for _module in (default, api, database, share, data, coordination, quota):
+for _module in (default, api, database, share, data, backup, coordination,
+                quota):
     _module.register_opts(CONF)

@@ -2,11 +2,11 @@
 
 from oslo_db import options as db_options
 
-_DEFAULT_CONNECTION = 'sqlite:///$state_path/manila_bk.sqlite'
+DEFAULT_CONNECTION = 'sqlite:///$state_path/manila_bk.sqlite'
 
 
 def register_opts(conf):
-    db_options.set_defaults(conf, connection=_DEFAULT_CONNECTION)
+    db_options.set_defaults(conf, connection=DEFAULT_CONNECTION)
 
 
 def list_opts():

@@ -9,6 +9,7 @@ opts = [
     cfg.StrOpt('state_path',
                default=os.path.join(os.path.expanduser('~'), '.manila_bk',
                                     'state'),
+               sample_default='~/.manila_bk/state',
                help='Top-level directory for the state manila_bk keeps on '
                     'this host: the embedded SQLite database, the local '
                     'share root and lock files all live below it unless '

@@ -2,9 +2,12 @@
 
 import collections
 
+from oslo_config import cfg
+from oslo_db import options as db_options
 from oslo_log import log as logging
 
 from manila_bk.conf import api
+from manila_bk.conf import backup
 from manila_bk.conf import coordination
 from manila_bk.conf import data
 from manila_bk.conf import database
@@ -12,7 +15,8 @@ from manila_bk.conf import default
 from manila_bk.conf import quota
 from manila_bk.conf import share
 
-_MODULES = (default, api, database, share, data, coordination, quota)
+_MODULES = (default, api, database, share, data, backup, coordination,
+            quota)
 
 
 def list_opts():
@@ -26,6 +30,9 @@ def list_opts():
 
 def set_defaults(conf=None):
     """Defaults manila_bk sets on the options of other libraries."""
+    # On the option objects themselves, so the generated sample shows it.
+    cfg.set_defaults(db_options.database_opts,
+                     connection=database.DEFAULT_CONNECTION)
     logging.set_defaults(default_log_levels=logging.get_default_log_levels()
                          + ['pecan=WARN', 'amqp=WARN', 'stevedore=WARN',
                             'alembic=WARN'])

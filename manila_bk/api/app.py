@@ -1,0 +1,110 @@
+"""The WSGI application of manila-bk-api.
+
+The stack, outermost first::
+
+    FaultWrapper        Manila fault bodies for anything raised outside
+                        pecan; rewrites foreign error bodies (keystone 401)
+    RequestId           x-openstack-request-id and x-compute-request-id
+    BodySizeLimit       413 overLimit above osapi_max_request_body_size
+    PathDispatcher      / (version discovery) and /healthcheck
+                        (oslo.middleware) skip authentication
+    auth                noauth or keystonemiddleware + context
+    pecan               RootController with the hooks of hooks.py
+"""
+
+from oslo_config import cfg
+from oslo_middleware import healthcheck
+from oslo_middleware import request_id
+from oslo_middleware import sizelimit
+from oslo_serialization import jsonutils
+import pecan
+import webob.dec
+
+from manila_bk.api import auth
+from manila_bk.api.controllers import root
+from manila_bk.api import faults
+from manila_bk.api import hooks
+
+CONF = cfg.CONF
+
+
+class JsonRenderer(object):
+    """pecan's 'json' template rendered with oslo.serialization.
+
+    Datetimes come out as Manila prints them (``2015-09-07T14:50:38.000000``)
+    and None renders no body at all.
+    """
+
+    def __init__(self, path, extra_vars):
+        pass
+
+    def render(self, template_path, namespace):
+        if namespace is None:
+            return ''
+        return jsonutils.dumps(namespace)
+
+
+class RequestId(request_id.RequestId):
+    """oslo.middleware's request id, also under Manila's compat header."""
+
+    compat_headers = ['x-compute-request-id']
+
+
+class BodySizeLimit(object):
+    """Refuse request bodies larger than ``limit`` bytes with a 413."""
+
+    def __init__(self, application, limit):
+        self.application = application
+        self.limit = limit
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if req.content_length is not None and req.content_length > self.limit:
+            return faults.fault_response(
+                413, 'Request is too large. Larger than %d bytes.'
+                     % self.limit)
+        if req.content_length is None and req.is_body_readable:
+            # A body without a length (chunked) is cut off while read.
+            req.environ['wsgi.input'] = sizelimit.LimitingReader(
+                req.environ['wsgi.input'], self.limit)
+            req.is_body_seekable = False
+        return req.get_response(self.application)
+
+
+class PathDispatcher(object):
+    """Version discovery (``/``) and the health check are public."""
+
+    def __init__(self, public_app, protected_app, healthcheck_app):
+        self.public_app = public_app
+        self.protected_app = protected_app
+        self.healthcheck_app = healthcheck_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get('PATH_INFO', '')
+        if path in ('', '/'):
+            return self.public_app(environ, start_response)
+        if path.rstrip('/') == faults.HEALTHCHECK_PATH:
+            return self.healthcheck_app(environ, start_response)
+        return self.protected_app(environ, start_response)
+
+
+def make_pecan_app():
+    """The bare pecan application (no authentication, no middleware)."""
+    return pecan.make_app(
+        root.RootController(),
+        hooks=hooks.all_hooks(),
+        force_canonical=False,
+        guess_content_type_from_ext=False,
+        custom_renderers={'json': JsonRenderer},
+        debug=False)
+
+
+def setup_app(conf=None):
+    """Build the complete WSGI application from ``conf`` (cfg.CONF)."""
+    conf = conf or CONF
+    pecan_app = make_pecan_app()
+    app = PathDispatcher(pecan_app, auth.pipeline(pecan_app, conf),
+                         healthcheck.Healthcheck(None, conf))
+    app = BodySizeLimit(app, conf.osapi_max_request_body_size)
+    app = RequestId(app)
+    return faults.FaultWrapper(app)

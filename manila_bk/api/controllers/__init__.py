@@ -1,0 +1,1 @@
+"""Pecan controllers: root.py (versions), v2/ (one module per resource)."""

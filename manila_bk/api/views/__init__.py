@@ -1,0 +1,1 @@
+"""Renderers of API responses, one module per resource."""

@@ -1,0 +1,17 @@
+"""Policies of the share export locations API."""
+
+from manila_bk.policies import base
+
+rules = [
+    base.rule('share_export_location:index', base.ADMIN_OR_PROJECT_READER,
+              'List the export locations of a share.',
+              [('GET', '/shares/{share_id}/export_locations')]),
+    base.rule('share_export_location:show', base.ADMIN_OR_PROJECT_READER,
+              'Show an export location of a share.',
+              [('GET', '/shares/{share_id}/export_locations/'
+                       '{export_location_id}')]),
+]
+
+
+def list_rules():
+    return rules

@@ -1,0 +1,1 @@
+"""WSGI entry points for web servers (uwsgi, mod_wsgi, gunicorn)."""
