@@ -103,6 +103,14 @@ message_destroy_expired = _messages.message_destroy_expired
 
 # backups
 share_backup_count = _backups.share_backup_count
+share_backup_create = _backups.share_backup_create
+share_backup_get = _backups.share_backup_get
+share_backup_get_all = _backups.share_backup_get_all
+share_backup_get_latest_available = _backups.share_backup_get_latest_available
+share_backup_update = _backups.share_backup_update
+share_backup_update_if = _backups.share_backup_update_if
+share_backup_delete = _backups.share_backup_delete
+share_backup_get_all_by_host = _backups.share_backup_get_all_by_host
 
 # schema
 db_sync = _migration.db_sync
