@@ -18,7 +18,7 @@ depends_on = None
 DT = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')
 
 
-def upgrade():
+def _create_messages():
     op.create_table('messages',
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('project_id', sa.String(length=255), nullable=False),
@@ -38,6 +38,8 @@ def upgrade():
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index('messages_project_id_idx', ['project_id'], unique=False)
 
+
+def _create_quota_classes():
     op.create_table('quota_classes',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('class_name', sa.String(length=255), nullable=False),
@@ -50,6 +52,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('class_name', 'resource', 'deleted', name='uniq_quota_classes_class')
     )
+
+
+def _create_quota_usages():
     op.create_table('quota_usages',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('project_id', sa.String(length=255), nullable=False),
@@ -63,6 +68,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('project_id', 'resource', 'deleted', name='uniq_quota_usages_project')
     )
+
+
+def _create_quotas():
     op.create_table('quotas',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('project_id', sa.String(length=255), nullable=False),
@@ -75,6 +83,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('project_id', 'resource', 'deleted', name='uniq_quotas_project')
     )
+
+
+def _create_services():
     op.create_table('services',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('host', sa.String(length=255), nullable=False),
@@ -95,6 +106,8 @@ def upgrade():
     with op.batch_alter_table('services', schema=None) as batch_op:
         batch_op.create_index('services_host_binary_idx', ['host', 'binary'], unique=False)
 
+
+def _create_share_backups():
     op.create_table('share_backups',
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('share_id', sa.String(length=36), nullable=False),
@@ -123,6 +136,8 @@ def upgrade():
         batch_op.create_index('share_backups_project_id_idx', ['project_id', 'deleted'], unique=False)
         batch_op.create_index('share_backups_share_id_idx', ['share_id'], unique=False)
 
+
+def _create_share_types():
     op.create_table('share_types',
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('name', sa.String(length=255), nullable=False),
@@ -135,6 +150,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('name', 'deleted', name='uniq_share_types_name')
     )
+
+
+def _create_share_type_extra_specs():
     op.create_table('share_type_extra_specs',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('share_type_id', sa.String(length=36), nullable=False),
@@ -148,6 +166,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('share_type_id', 'spec_key', 'deleted', name='uniq_share_type_extra_specs_key')
     )
+
+
+def _create_share_type_projects():
     op.create_table('share_type_projects',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('share_type_id', sa.String(length=36), nullable=False),
@@ -160,6 +181,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('share_type_id', 'project_id', 'deleted', name='uniq_share_type_projects_project')
     )
+
+
+def _create_shares():
     op.create_table('shares',
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('user_id', sa.String(length=255), nullable=True),
@@ -196,6 +220,8 @@ def upgrade():
         batch_op.create_index('shares_host_idx', ['host'], unique=False)
         batch_op.create_index('shares_project_id_idx', ['project_id', 'deleted'], unique=False)
 
+
+def _create_share_access_rules():
     op.create_table('share_access_rules',
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('share_id', sa.String(length=36), nullable=False),
@@ -214,6 +240,8 @@ def upgrade():
     with op.batch_alter_table('share_access_rules', schema=None) as batch_op:
         batch_op.create_index('share_access_rules_share_id_idx', ['share_id'], unique=False)
 
+
+def _create_share_export_locations():
     op.create_table('share_export_locations',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('uuid', sa.String(length=36), nullable=False),
@@ -229,6 +257,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('uuid')
     )
+
+
+def _create_share_metadata():
     op.create_table('share_metadata',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('share_id', sa.String(length=36), nullable=False),
@@ -244,6 +275,8 @@ def upgrade():
     with op.batch_alter_table('share_metadata', schema=None) as batch_op:
         batch_op.create_index('share_metadata_share_id_idx', ['share_id'], unique=False)
 
+
+def _create_share_snapshots():
     op.create_table('share_snapshots',
         sa.Column('id', sa.String(length=36), nullable=False),
         sa.Column('share_id', sa.String(length=36), nullable=False),
@@ -268,6 +301,8 @@ def upgrade():
         batch_op.create_index('share_snapshots_project_id_idx', ['project_id', 'deleted'], unique=False)
         batch_op.create_index('share_snapshots_share_created_idx', ['share_id', 'created_at'], unique=False)
 
+
+def _create_share_snapshot_export_locations():
     op.create_table('share_snapshot_export_locations',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('uuid', sa.String(length=36), nullable=False),
@@ -282,3 +317,22 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('uuid')
     )
+
+
+def upgrade():
+    # Referenced tables first: the foreign keys need them.
+    _create_messages()
+    _create_quota_classes()
+    _create_quota_usages()
+    _create_quotas()
+    _create_services()
+    _create_share_backups()
+    _create_share_types()
+    _create_share_type_extra_specs()
+    _create_share_type_projects()
+    _create_shares()
+    _create_share_access_rules()
+    _create_share_export_locations()
+    _create_share_metadata()
+    _create_share_snapshots()
+    _create_share_snapshot_export_locations()
