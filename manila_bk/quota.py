@@ -12,6 +12,7 @@ service releases when the work fails (or when a resource goes away).
 
 from oslo_log import log as logging
 
+from manila_bk.common import utils
 from manila_bk import conf
 from manila_bk.db import api as db
 from manila_bk import exception
@@ -36,6 +37,7 @@ EXTRA_RESOURCES = {
     'replica_gigabytes': 1000,
 }
 ALL_RESOURCES = RESOURCES + tuple(EXTRA_RESOURCES)
+MAX_LIMIT = utils.DB_MAX_INT
 
 
 def _config_defaults():
@@ -105,10 +107,10 @@ def _parse_values(values):
             raise exception.InvalidInput(
                 reason='quota limit %r for %s is not an integer'
                 % (value, resource))
-        if limit < -1:
+        if limit < -1 or limit > MAX_LIMIT:
             raise exception.InvalidInput(
                 reason='quota limit %s for %s must be -1 (unlimited) or '
-                       'greater' % (limit, resource))
+                       'between 0 and %d' % (limit, resource, MAX_LIMIT))
         parsed[resource] = limit
     return parsed
 
@@ -129,8 +131,16 @@ def _check_not_below_usage(context, project_id, limits):
                            'minimum': minimum})
 
 
+def _check_owner(what, name):
+    # The columns hold 255 characters; longer names cannot be stored.
+    if not name or len(name) > 255:
+        raise exception.InvalidInput(
+            reason='%s must be 1 to 255 characters' % what)
+
+
 def update_project_quotas(context, project_id, values, force=False):
     """Set project limits; a limit below usage needs ``force`` (else 400)."""
+    _check_owner('project id', project_id)
     limits = _parse_values(values)
     if not force:
         _check_not_below_usage(context, project_id, limits)
@@ -145,6 +155,7 @@ def delete_project_quotas(context, project_id):
 
 
 def update_class_quotas(context, class_name, values):
+    _check_owner('quota class name', class_name)
     limits = _parse_values(values)
     for resource, limit in limits.items():
         db.quota_class_create_or_update(context, class_name, resource, limit)

@@ -6,11 +6,14 @@ The stack, outermost first::
                         pecan; rewrites foreign error bodies (keystone 401)
     RequestId           x-openstack-request-id and x-compute-request-id
     BodySizeLimit       413 overLimit above osapi_max_request_body_size
+    TextGuard           400 for a URL or JSON body that is not valid text
     PathDispatcher      / (version discovery) and /healthcheck
                         (oslo.middleware) skip authentication
     auth                noauth or keystonemiddleware + context
     pecan               RootController with the hooks of hooks.py
 """
+
+from urllib import parse
 
 from oslo_config import cfg
 from oslo_middleware import healthcheck
@@ -71,6 +74,59 @@ class BodySizeLimit(object):
         return req.get_response(self.application)
 
 
+# Bodies pecan decodes by itself before any controller runs.
+JSON_CONTENT_TYPES = ('application/json', 'application/javascript')
+DECODED_CONTENT_TYPES = JSON_CONTENT_TYPES + (
+    'application/x-www-form-urlencoded',)
+
+
+def _is_text(raw, encoding='utf-8'):
+    try:
+        raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _is_sane_body(req):
+    if not _is_text(req.body, req.charset or 'utf-8'):
+        return False
+    if req.content_type in JSON_CONTENT_TYPES:
+        try:
+            jsonutils.loads(req.body)
+        except RecursionError:
+            return False
+        except (ValueError, TypeError):
+            pass  # the controller answers "cannot understand JSON"
+    return True
+
+
+class TextGuard(object):
+    """400 for a URL or body that does not decode or nests too deeply.
+
+    webob decodes them lazily: when that fails inside pecan, pecan logs a
+    traceback and answers a bare 400 (a RecursionError from the JSON
+    parser even becomes a 500), and outside pecan the WSGI server answers
+    a plain-text 500.  Checking first gives Manila's fault body.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        path = req.environ.get('PATH_INFO', '')
+        query = req.environ.get('QUERY_STRING', '')
+        if not _is_text(path.encode('latin-1')) or not all(
+                _is_text(parse.unquote_to_bytes(part))
+                for part in query.replace('+', ' ').split('&')):
+            return faults.fault_response(400, 'Malformed request url')
+        if (req.content_type in DECODED_CONTENT_TYPES
+                and req.is_body_readable and not _is_sane_body(req)):
+            return faults.fault_response(400, 'Malformed request body')
+        return req.get_response(self.application)
+
+
 class PathDispatcher(object):
     """Version discovery (``/``) and the health check are public."""
 
@@ -105,6 +161,6 @@ def setup_app(conf=None):
     pecan_app = make_pecan_app()
     app = PathDispatcher(pecan_app, auth.pipeline(pecan_app, conf),
                          healthcheck.Healthcheck(None, conf))
-    app = BodySizeLimit(app, conf.osapi_max_request_body_size)
+    app = BodySizeLimit(TextGuard(app), conf.osapi_max_request_body_size)
     app = RequestId(app)
     return faults.FaultWrapper(app)

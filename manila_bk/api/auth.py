@@ -24,6 +24,7 @@ from manila_bk import policy
 CONF = cfg.CONF
 
 NOAUTH_ROLES = ('admin', 'member', 'reader')
+MAX_ID_LENGTH = 255
 
 
 def _roles(header_value, default):
@@ -62,6 +63,11 @@ class NoAuthMiddleware(object):
             project_id = project_id or user_id
         else:
             user_id = project_id = 'admin'
+        if max(len(user_id), len(project_id)) > MAX_ID_LENGTH:
+            # Ids are stored in 255-character columns.
+            raise exception.NotAuthenticated(
+                message='The noauth token names a user or project id '
+                        'longer than %d characters.' % MAX_ID_LENGTH)
         ctx = context.RequestContext(
             user_id=user_id, project_id=project_id,
             roles=_roles(req.headers.get('X-Roles'), NOAUTH_ROLES),

@@ -18,6 +18,8 @@ ENV_CONTEXT = 'manila_bk.context'
 ENV_URL_PROJECT = 'manila_bk.url_project_id'
 JSON_TYPES = ('application/json', '')
 PAGING_KEYS = ('limit', 'offset', 'marker', 'sort_key', 'sort_dir')
+# Larger offsets, sizes and limits are refused with a 400.
+DB_MAX_INT = utils.DB_MAX_INT
 
 
 def context():
@@ -93,7 +95,7 @@ def validate(schema, value):
     raise exception.InvalidRequestBody(reason=reason)
 
 
-def _non_negative_int(params, name):
+def _non_negative_int(params, name, maximum=None):
     value = params.get(name)
     if value is None:
         return None
@@ -105,6 +107,10 @@ def _non_negative_int(params, name):
     if number < 0:
         raise exception.InvalidInput(reason='%s param must be positive'
                                      % name)
+    if maximum is not None and number > maximum:
+        raise exception.InvalidInput(
+            reason='%s param must be less than or equal to %d'
+                   % (name, maximum))
     return number
 
 
@@ -124,20 +130,49 @@ def paging_params(params, allowed_sort_keys):
     if limit is not None:
         limit = min(limit, CONF.osapi_max_limit)
     sort_key = params.get('sort_key')
-    for key in _split(sort_key):
+    keys = _split(sort_key)
+    for key in keys:
         if key not in allowed_sort_keys:
             raise exception.InvalidSortKey(key=key)
     sort_dir = params.get('sort_dir')
-    for direction in _split(sort_dir):
+    directions = _split(sort_dir)
+    for direction in directions:
         if direction.lower() not in ('asc', 'desc'):
             raise exception.InvalidInput(
                 reason="sort_dir must be 'asc' or 'desc', not %r"
                        % direction)
+    if len(directions) > max(len(keys), 1):
+        raise exception.InvalidInput(
+            reason='sort_dir has more directions than sort_key has keys')
     return {'limit': limit,
-            'offset': _non_negative_int(params, 'offset'),
+            'offset': _non_negative_int(params, 'offset', DB_MAX_INT),
             'marker': params.get('marker') or None,
             'sort_key': sort_key or None,
             'sort_dir': sort_dir.lower() if sort_dir else None}
+
+
+def sort_columns(page, columns=None, default_key='created_at',
+                 default_dir='desc'):
+    """Rename the checked sort keys of ``page`` to columns, in place.
+
+    ``columns`` maps API sort keys to column names (missing: unchanged).
+    A key given twice, or two keys naming one column, sort once (the
+    database refuses repeated sort columns); a missing direction repeats
+    the last one given.
+    """
+    columns = columns or {}
+    keys = _split(page.get('sort_key')) or [default_key]
+    directions = _split(page.get('sort_dir')) or [default_dir]
+    directions += [directions[-1]] * (len(keys) - len(directions))
+    names, dirs = [], []
+    for key, direction in zip(keys, directions):
+        name = columns.get(key, key)
+        if name not in names:
+            names.append(name)
+            dirs.append(direction.lower())
+    page['sort_key'] = ','.join(names)
+    page['sort_dir'] = ','.join(dirs)
+    return page
 
 
 def search_opts(params, allowed_keys):

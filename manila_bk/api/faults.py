@@ -140,7 +140,8 @@ class FaultWrapper(object):
             response = from_exception(exc)
             _add_request_id(req, response)
             return response
-        if req.path_info.startswith(HEALTHCHECK_PATH):
+        # The raw path: req.path_info raises for bytes that are not UTF-8.
+        if req.environ.get('PATH_INFO', '').startswith(HEALTHCHECK_PATH):
             return response
         return normalize(response)
 

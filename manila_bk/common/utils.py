@@ -33,6 +33,10 @@ def is_uuid_like(value):
     return uuidutils.is_uuid_like(value)
 
 
+# Largest value the database's integer columns hold (Manila's DB_MAX_INT).
+DB_MAX_INT = 0x7FFFFFFF
+
+
 _TRUE = ('true', 't', '1', 'yes', 'y', 'on')
 _FALSE = ('false', 'f', '0', 'no', 'n', 'off')
 

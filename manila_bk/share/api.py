@@ -27,6 +27,7 @@ from manila_bk.share import _access
 from manila_bk.share import _common
 from manila_bk.share import _errors
 from manila_bk.share import _snapshots
+from manila_bk.share import info
 from manila_bk.share import placement
 from manila_bk.share import rpcapi
 from manila_bk.share import share_types
@@ -100,6 +101,7 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
                 reason="Share size '%s' must be equal or greater than "
                        "snapshot size" % size)
         share_type = self._resolve_type(context, share_type_id, parent)
+        availability_zone = self._known_zone(context, availability_zone)
         if parent is not None:
             availability_zone = self._source_zone(parent, availability_zone)
         quota.check_per_share_gigabytes(context, context.project_id, size)
@@ -145,6 +147,16 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
                        "because the snapshot's parent share does not have "
                        "that capability" % snapshot_id)
         return snapshot, parent
+
+    @staticmethod
+    def _known_zone(context, availability_zone):
+        """Name of the zone named (or identified) by the request; 404."""
+        if not availability_zone:
+            return availability_zone
+        for zone in info.list_availability_zones(context):
+            if availability_zone in (zone['name'], zone['id']):
+                return zone['name']
+        raise exception.AvailabilityZoneNotFound(id=availability_zone)
 
     @staticmethod
     def _source_zone(parent, availability_zone):

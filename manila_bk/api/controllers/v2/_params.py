@@ -19,6 +19,25 @@ def bad_request(message):
     return exception.Invalid(message=message)
 
 
+class UnprocessableEntity(exception.Invalid):
+    """Manila's 422 for a body that lacks the resource's object."""
+
+    code = 422
+    message = 'Unable to process the contained instructions'
+
+
+def require_entity(body, name, must_be_object=True):
+    """Manila's ``is_valid_body``: 422 unless ``body[name]`` is there.
+
+    With ``must_be_object`` it must also be a JSON object (create); an
+    update only needs the key, its value is checked by the schema (400).
+    """
+    if name not in body or (must_be_object
+                            and not isinstance(body[name], dict)):
+        raise UnprocessableEntity()
+    return body
+
+
 def forbidden(message):
     return exception.NotAuthorized(message=message)
 
@@ -32,8 +51,11 @@ def parse_bool(value, name):
                           % (name, value))
 
 
-def parse_int(value, name, minimum=0):
-    """Parse an integer (or a string of digits) not below ``minimum``."""
+def parse_int(value, name, minimum=0, maximum=common.DB_MAX_INT):
+    """Parse an integer (or a string of digits) in [minimum, maximum].
+
+    The default maximum is what the database columns hold.
+    """
     try:
         if isinstance(value, bool):
             raise ValueError(value)
@@ -43,16 +65,29 @@ def parse_int(value, name, minimum=0):
     if number < minimum:
         raise bad_request('%s must be an integer greater than or equal '
                           'to %d.' % (name, minimum))
+    if maximum is not None and number > maximum:
+        raise bad_request('%s must be an integer less than or equal to '
+                          '%d.' % (name, maximum))
     return number
 
 
+_SCALARS = (str, int, float, bool)
+
+
 def parse_dict_literal(value, name):
-    """Parse a filter such as metadata="{'k': 'v'}" (Manila's format)."""
+    """Parse a filter such as metadata="{'k': 'v'}" (Manila's format).
+
+    Keys and values must be scalars (a nested object matches nothing a
+    database column holds): anything else is a 400.
+    """
     try:
         parsed = ast.literal_eval(value) if isinstance(value, str) else value
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, TypeError, MemoryError,
+            RecursionError):
         parsed = None
-    if not isinstance(parsed, dict):
+    if not isinstance(parsed, dict) or not all(
+            isinstance(item, _SCALARS) for pair in parsed.items()
+            for item in pair):
         raise bad_request('Invalid value for %s filter: %s.' % (name, value))
     return parsed
 

@@ -46,9 +46,8 @@ class MessagesController(rest.RestController):
         microversion.require(MIN_VERSION)
         common.authorize('message:get_all')
         params = pecan.request.GET
-        paging = common.paging_params(params, SORT_KEYS)
-        paging['sort_key'] = paging['sort_key'] or 'created_at'
-        paging['sort_dir'] = paging['sort_dir'] or 'desc'
+        paging = common.sort_columns(
+            common.paging_params(params, SORT_KEYS))
         messages = self.message_api.get_all(
             common.context(), search_opts=_search_opts(params), **paging)
         return views.index(messages, paging['limit'])

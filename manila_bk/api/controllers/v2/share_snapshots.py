@@ -54,6 +54,9 @@ def get_snapshot(api, snapshot_id):
 
 def search_opts(params):
     opts = {key: params[key] for key in _PLAIN_FILTERS if key in params}
+    if 'size' in opts:
+        opts['size'] = _params.parse_int(opts['size'], 'Snapshot size',
+                                         minimum=1)
     if 'display_name' in params and 'name' not in opts:
         opts['name'] = params['display_name']
     if mv.at_least('2.36'):
@@ -173,9 +176,8 @@ class ShareSnapshotsController(rest.RestController):
     def _list(self, detailed):
         common.authorize('share_snapshot:get_all_snapshots')
         params = _params.query_params()
-        page = common.paging_params(params, tuple(SORT_KEYS))
-        page['sort_key'] = SORT_KEYS[page.get('sort_key') or 'created_at']
-        page['sort_dir'] = page.get('sort_dir') or 'desc'
+        page = common.sort_columns(
+            common.paging_params(params, tuple(SORT_KEYS)), SORT_KEYS)
         opts = search_opts(params)
         ctx = common.context()
         if mv.at_least('2.73') and 'metadata' in params and (
@@ -209,7 +211,7 @@ class ShareSnapshotsController(rest.RestController):
     @pecan.expose('json')
     def post(self):
         common.authorize('share_snapshot:create_snapshot')
-        body = common.body()
+        body = _params.require_entity(common.body(), 'snapshot')
         common.validate(schema.create, body)
         data = body['snapshot']
         force = False
@@ -234,7 +236,8 @@ class ShareSnapshotsController(rest.RestController):
 
     @pecan.expose('json')
     def put(self, snapshot_id):
-        body = common.body()
+        body = _params.require_entity(common.body(), 'snapshot',
+                                      must_be_object=False)
         common.validate(schema.update, body)
         snapshot = get_snapshot(self.share_api, snapshot_id)
         common.authorize('share_snapshot:snapshot_update',

@@ -63,8 +63,10 @@ def search_opts(params):
             opts[key] = params[alias]
     _versioned_filters(params, opts)
     if 'metadata' in params:
-        opts['metadata'] = _params.parse_dict_literal(params['metadata'],
-                                                      'metadata')
+        # Metadata are strings: {'k': 1} means the value '1'.
+        opts['metadata'] = {
+            str(key): str(value) for key, value in _params.parse_dict_literal(
+                params['metadata'], 'metadata').items()}
     if 'is_public' in params:
         opts['is_public'] = _params.parse_bool(params['is_public'],
                                                'is_public')
@@ -77,9 +79,7 @@ def search_opts(params):
 
 def paging(params):
     values = common.paging_params(params, tuple(SORT_KEYS))
-    values['sort_key'] = SORT_KEYS[values.get('sort_key') or 'created_at']
-    values['sort_dir'] = values.get('sort_dir') or 'desc'
-    return values
+    return common.sort_columns(values, SORT_KEYS)
 
 
 class SharesController(rest.RestController):
@@ -127,7 +127,7 @@ class SharesController(rest.RestController):
     @pecan.expose('json')
     def post(self):
         common.authorize('share:create')
-        body = common.body()
+        body = _params.require_entity(common.body(), 'share')
         common.validate(schema.create, body)
         kwargs = share_actions.create_args(
             self.share_api, self.types_api, dict(body['share']))
@@ -136,7 +136,8 @@ class SharesController(rest.RestController):
 
     @pecan.expose('json')
     def put(self, share_id):
-        body = common.body()
+        body = _params.require_entity(common.body(), 'share',
+                                      must_be_object=False)
         common.validate(schema.update, body)
         values = share_actions.update_values(body['share'])
         share = _params.get_share(self.share_api, share_id)

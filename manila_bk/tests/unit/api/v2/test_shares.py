@@ -166,9 +166,11 @@ class ShareCreateTest(fakes.ControllerTestCase):
             self.assertFault(self._create(size=size), 400)
         self.create.assert_not_called()
 
-    def test_create_without_share_key_is_400(self):
+    def test_create_without_share_key_is_422(self):
+        # Manila answers 422 Unprocessable Entity for a body without its
+        # resource key.
         response = self.request('POST', '/v2/shares', {'size': 1})
-        self.assertFault(response, 400)
+        self.assertFault(response, 422)
 
     def test_create_malformed_json_is_400(self):
         response = self.request('POST', '/v2/shares', raw_body=b'{nope')

@@ -1,0 +1,304 @@
+"""Project isolation and personas over HTTP against a live manila-bk-all.
+
+noauth tokens ``user:project`` with ``X-Roles`` make the personas: a member
+and a reader of project A, a member of project B and an admin.  A owns a
+share and a snapshot; an admin-made private share type is open to A only.
+
+* B cannot see, change or delete A's share and snapshot: 404 everywhere,
+  and A's share is unchanged afterwards;
+* A's reader can list and show, and every write is refused with 403;
+* members cannot change quotas (403); the admin with all_tenants=1 sees
+  both projects' shares;
+* the private type is visible to and usable by A, and absent for B.
+
+Every row of a table becomes one test, named after the row.
+"""
+
+import uuid
+
+import testtools
+
+from manila_bk.tests.functional import test_api_bad_input as live
+
+PROJECT_A = uuid.uuid4().hex
+PROJECT_B = uuid.uuid4().hex
+PERSONAS = {
+    'a_member': ('alice:%s' % PROJECT_A, 'member'),
+    'a_reader': ('rita:%s' % PROJECT_A, 'reader'),
+    'b_member': ('bob:%s' % PROJECT_B, 'member'),
+    'admin': ('root:admin', 'admin'),
+}
+UNKNOWN = str(uuid.uuid4())
+POLICY_REFUSAL = "Policy doesn't allow"
+
+
+def _act(name, payload=None):
+    return {name: payload}
+
+
+# (row name, method, path, body) of every write on A's share and snapshot.
+WRITES = [
+    ('share_update', 'PUT', '/shares/$share', {'share': {'name': 'taken'}}),
+    ('share_delete', 'DELETE', '/shares/$share', None),
+    ('share_extend', 'POST', '/shares/$share/action',
+     _act('extend', {'new_size': 2})),
+    ('share_shrink', 'POST', '/shares/$share/action',
+     _act('shrink', {'new_size': 1})),
+    ('share_allow_access', 'POST', '/shares/$share/action',
+     _act('allow_access', {'access_type': 'ip', 'access_to': '10.0.0.9'})),
+    ('share_deny_access', 'POST', '/shares/$share/action',
+     _act('deny_access', {'access_id': UNKNOWN})),
+    ('share_revert', 'POST', '/shares/$share/action',
+     _act('revert', {'snapshot_id': '$snapshot'})),
+    ('share_soft_delete', 'POST', '/shares/$share/action',
+     _act('soft_delete')),
+    ('share_restore', 'POST', '/shares/$share/action', _act('restore')),
+    ('share_reset_status', 'POST', '/shares/$share/action',
+     _act('reset_status', {'status': 'error'})),
+    ('share_force_delete', 'POST', '/shares/$share/action',
+     _act('force_delete')),
+    ('share_metadata_set', 'POST', '/shares/$share/metadata',
+     {'metadata': {'k': 'v'}}),
+    ('share_metadata_replace', 'PUT', '/shares/$share/metadata',
+     {'metadata': {'k': 'v'}}),
+    ('share_metadata_item_set', 'PUT', '/shares/$share/metadata/owner',
+     {'meta': {'owner': 'b'}}),
+    ('share_metadata_item_delete', 'DELETE', '/shares/$share/metadata/owner',
+     None),
+    ('snapshot_create', 'POST', '/snapshots',
+     {'snapshot': {'share_id': '$share'}}),
+    ('snapshot_update', 'PUT', '/snapshots/$snapshot',
+     {'snapshot': {'name': 'taken'}}),
+    ('snapshot_delete', 'DELETE', '/snapshots/$snapshot', None),
+    ('snapshot_reset_status', 'POST', '/snapshots/$snapshot/action',
+     _act('reset_status', {'status': 'error'})),
+    ('snapshot_force_delete', 'POST', '/snapshots/$snapshot/action',
+     _act('force_delete')),
+]
+
+# (row name, path, response key) of every read of A's share and snapshot.
+SHOWS = [
+    ('share_show', '/shares/$share', 'share'),
+    ('share_metadata', '/shares/$share/metadata', 'metadata'),
+    ('share_metadata_item', '/shares/$share/metadata/owner', 'meta'),
+    ('share_export_locations', '/shares/$share/export_locations',
+     'export_locations'),
+    ('snapshot_show', '/snapshots/$snapshot', 'snapshot'),
+    ('snapshot_export_locations', '/snapshots/$snapshot/export-locations',
+     'share_snapshot_export_locations'),
+]
+
+# (row name, persona, path, resource key, ids that must be listed,
+#  ids that must not be listed)
+LISTS = [
+    ('b_lists_shares', 'b_member', '/shares', 'shares', ['b_share'],
+     ['share']),
+    ('b_lists_share_details', 'b_member', '/shares/detail', 'shares',
+     ['b_share'], ['share']),
+    ('b_lists_shares_of_all_tenants', 'b_member', '/shares?all_tenants=1',
+     'shares', ['b_share'], ['share']),
+    ('b_lists_shares_of_a', 'b_member', '/shares?project_id=$project_a',
+     'shares', [], ['share']),
+    ('b_lists_snapshots', 'b_member', '/snapshots/detail', 'snapshots', [],
+     ['snapshot']),
+    ('a_reader_lists_shares', 'a_reader', '/shares', 'shares', ['share'],
+     ['b_share']),
+    ('a_reader_lists_snapshots', 'a_reader', '/snapshots', 'snapshots',
+     ['snapshot'], []),
+    ('admin_lists_all_tenants', 'admin', '/shares?all_tenants=1', 'shares',
+     ['share', 'b_share'], []),
+    ('admin_lists_snapshots_of_all_tenants', 'admin',
+     '/snapshots?all_tenants=1', 'snapshots', ['snapshot'], []),
+    ('admin_lists_own_project', 'admin', '/shares', 'shares', [],
+     ['share', 'b_share']),
+    ('admin_lists_project_a', 'admin', '/shares?project_id=$project_a',
+     'shares', ['share'], ['b_share']),
+    ('a_member_lists_types', 'a_member', '/types', 'share_types',
+     ['type'], []),
+    ('b_member_lists_types', 'b_member', '/types', 'share_types', [],
+     ['type']),
+    ('b_member_lists_all_types', 'b_member', '/types?is_public=all',
+     'share_types', [], ['type']),
+    ('admin_lists_all_types', 'admin', '/types?is_public=all',
+     'share_types', ['type'], []),
+]
+
+# (row name, persona, method, path, body, status) of everything else.
+OTHERS = [
+    ('a_member_shows_private_type', 'a_member', 'GET', '/types/$type', None,
+     200),
+    ('b_member_shows_private_type', 'b_member', 'GET', '/types/$type', None,
+     404),
+    ('b_member_reads_private_type_specs', 'b_member', 'GET',
+     '/types/$type/extra_specs', None, 404),
+    ('b_member_creates_share_of_private_type', 'b_member', 'POST',
+     '/shares', {'share': {'share_proto': 'NFS', 'size': 1,
+                           'share_type': '$type'}}, 404),
+    ('a_member_lists_type_access', 'a_member', 'GET',
+     '/types/$type/share_type_access', None, 403),
+    ('a_member_adds_type_access', 'a_member', 'POST', '/types/$type/action',
+     _act('addProjectAccess', {'project': '$project_b'}), 403),
+    ('a_member_creates_type', 'a_member', 'POST', '/types',
+     {'share_type': {'name': 'mine', 'extra_specs': {
+         'driver_handles_share_servers': False}}}, 403),
+    ('a_member_updates_own_quota', 'a_member', 'PUT',
+     '/quota-sets/$project_a', {'quota_set': {'shares': 100}}, 403),
+    ('a_member_deletes_own_quota', 'a_member', 'DELETE',
+     '/quota-sets/$project_a', None, 403),
+    ('a_reader_updates_own_quota', 'a_reader', 'PUT',
+     '/quota-sets/$project_a', {'quota_set': {'shares': 100}}, 403),
+    ('b_member_updates_quota_of_a', 'b_member', 'PUT',
+     '/quota-sets/$project_a', {'quota_set': {'shares': 100}}, 403),
+    ('b_member_shows_quota_of_a', 'b_member', 'GET',
+     '/quota-sets/$project_a', None, 403),
+    ('a_member_updates_quota_class', 'a_member', 'PUT',
+     '/quota-class-sets/default', {'quota_class_set': {'shares': 1}}, 403),
+    ('a_reader_shows_own_quota', 'a_reader', 'GET',
+     '/quota-sets/$project_a', None, 200),
+    ('a_member_lists_services', 'a_member', 'GET', '/services', None, 403),
+    ('a_member_disables_service', 'a_member', 'PUT', '/services/disable',
+     {'host': 'x', 'binary': 'manila-bk-share'}, 403),
+    ('a_reader_creates_share', 'a_reader', 'POST', '/shares',
+     {'share': {'share_proto': 'NFS', 'size': 1}}, 403),
+    ('b_member_uses_url_of_a', 'b_member', 'GET', '/$project_a/shares',
+     None, 400),
+    ('a_reader_uses_own_url', 'a_reader', 'GET', '/$project_a/shares/$share',
+     None, 200),
+    ('b_member_lists_access_rules_of_a', 'b_member', 'GET',
+     '/share-access-rules?share_id=$share', None, 400),
+]
+
+
+class IsolationTestCase(live.LiveAPIMixin, testtools.TestCase):
+    """The personas against one manila-bk-all."""
+
+    @classmethod
+    def prepare(cls):
+        cls.names.update(project_a=PROJECT_A, project_b=PROJECT_B)
+        cls.wait_for_pools()
+        a_token, a_roles = PERSONAS['a_member']
+        cls.names['share'] = cls.create_share(
+            a_token, a_roles, name='a-share', metadata={'owner': 'a'})
+        cls.names['snapshot'] = cls.create_snapshot(cls.names['share'],
+                                                    a_token, a_roles)
+        cls.names['b_share'] = cls.create_share(*PERSONAS['b_member'],
+                                                name='b-share')
+        response = cls.as_persona('admin', 'POST', '/types', {
+            'share_type': {'name': 'private-a',
+                           'share_type_access:is_public': False,
+                           'extra_specs': {
+                               'driver_handles_share_servers': False,
+                               'snapshot_support': True}}})
+        assert response.status_code == 200, response.text
+        cls.names['type'] = response.json()['share_type']['id']
+        response = cls.as_persona(
+            'admin', 'POST', '/types/$type/action',
+            _act('addProjectAccess', {'project': PROJECT_A}))
+        assert response.status_code == 202, response.text
+
+    @classmethod
+    def as_persona(cls, persona, method, path, body=live.DEFAULT):
+        token, roles = PERSONAS[persona]
+        return cls.call(method, path, body, token=token, roles=roles)
+
+    def assert_share_of_a_untouched(self):
+        share = self.as_persona('a_reader', 'GET',
+                                '/shares/$share').json()['share']
+        self.assertEqual(('a-share', 'available', 1, {'owner': 'a'}, False),
+                         (share['name'], share['status'], share['size'],
+                          share['metadata'], share['is_soft_deleted']))
+        snapshot = self.as_persona('a_reader', 'GET',
+                                   '/snapshots/$snapshot').json()
+        self.assertEqual((None, 'available'),
+                         (snapshot['snapshot']['name'],
+                          snapshot['snapshot']['status']))
+        access = self.as_persona('a_reader', 'GET',
+                                 '/share-access-rules?share_id=$share')
+        self.assertEqual([], access.json()['access_list'])
+
+    def check_write(self, persona, status, method, path, body):
+        response = self.as_persona(persona, method, path,
+                                   live.DEFAULT if body is None else body)
+        # A 403 must come from the policy, not from a state check that a
+        # permitted request would also have hit.
+        self.assertFault(response, status,
+                         POLICY_REFUSAL if status == 403 else None)
+        self.assert_share_of_a_untouched()
+
+    def check_show(self, persona, status, path, key):
+        response = self.as_persona(persona, 'GET', path)
+        if status == 200:
+            self.assertEqual(200, response.status_code, response.text)
+            self.assertIn(key, response.json())
+        else:
+            self.assertFault(response, status)
+
+    def check_list(self, persona, path, key, present, absent):
+        response = self.as_persona(persona, 'GET', path)
+        self.assertEqual(200, response.status_code, response.text)
+        listed = {item['id'] for item in response.json()[key]}
+        for name in present:
+            self.assertIn(self.names[name], listed, name)
+        for name in absent:
+            self.assertNotIn(self.names[name], listed, name)
+
+    def check_other(self, persona, method, path, body, status):
+        response = self.as_persona(persona, method, path,
+                                   live.DEFAULT if body is None else body)
+        if status < 400:
+            self.assertEqual(status, response.status_code, response.text)
+        else:
+            self.assertFault(response, status)
+
+    def test_a_member_creates_share_of_private_type(self):
+        share_id = self.create_share(*PERSONAS['a_member'],
+                                     share_type=self.names['type'])
+        share = self.as_persona('a_reader', 'GET',
+                                '/shares/%s' % share_id).json()['share']
+        self.assertEqual(self.names['type'], share['share_type'])
+
+
+def _add(name, function):
+    if hasattr(IsolationTestCase, name):
+        raise ValueError('two rows make %s' % name)
+    setattr(IsolationTestCase, name, function)
+
+
+def _write_test(persona, status, row):
+    def test(self):
+        self.check_write(persona, status, *row[1:])
+    return test
+
+
+def _show_test(persona, status, row):
+    def test(self):
+        self.check_show(persona, status, *row[1:])
+    return test
+
+
+def _list_test(row):
+    def test(self):
+        self.check_list(*row[1:])
+    return test
+
+
+def _other_test(row):
+    def test(self):
+        self.check_other(*row[1:])
+    return test
+
+
+for _row in WRITES:
+    _add('test_b_member_%s_gives_404' % _row[0],
+         _write_test('b_member', 404, _row))
+    _add('test_a_reader_%s_gives_403' % _row[0],
+         _write_test('a_reader', 403, _row))
+for _row in SHOWS:
+    _add('test_b_member_%s_gives_404' % _row[0],
+         _show_test('b_member', 404, _row))
+    _add('test_a_reader_%s_gives_200' % _row[0],
+         _show_test('a_reader', 200, _row))
+for _row in LISTS:
+    _add('test_%s_shows_only_visible' % _row[0], _list_test(_row))
+for _row in OTHERS:
+    _add('test_%s_gives_%d' % (_row[0], _row[-1]), _other_test(_row))
