@@ -1,4 +1,11 @@
-"""Policies of the share backups API (``share_backup:*``)."""
+"""Policies of the share backups API (``share_backup:*``).
+
+The six rules Manila registers keep Manila's names and defaults.  Manila
+also checks ``share_backup:reset_status`` and
+``share_backup:get_all_project`` without registering them (they fall back
+to its permissive ``default`` rule); here they are registered as
+administrator-only, as Manila's API reference documents them.
+"""
 
 from manila_bk.policies import base
 

@@ -19,6 +19,7 @@ from manila_bk.api.controllers.v2 import quota_sets
 from manila_bk.api.controllers.v2 import scheduler_stats
 from manila_bk.api.controllers.v2 import services
 from manila_bk.api.controllers.v2 import share_access
+from manila_bk.api.controllers.v2 import share_backups
 from manila_bk.api.controllers.v2 import share_snapshots
 from manila_bk.api.controllers.v2 import share_types
 from manila_bk.api.controllers.v2 import shares
@@ -33,6 +34,7 @@ def _collections():
         'snapshots': share_snapshots.ShareSnapshotsController(),
         'types': share_types.ShareTypesController(),
         'share-access-rules': share_access.ShareAccessRulesController(),
+        'share-backups': share_backups.ShareBackupsController(),
         'availability-zones':
             availability_zones.AvailabilityZonesController(),
         'os-availability-zone':
