@@ -17,6 +17,7 @@ from manila_bk import conf
 from manila_bk.conf import backup as backup_conf
 from manila_bk.conf import opts as conf_opts
 from manila_bk.conf import share as share_conf
+from manila_bk.conf import share_btrfs
 
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def validate(prog, backend_sections=()):
             continue
         _check_group(prog, name, group_opts)
     backend_opts = (share_conf.backend_opts + share_conf.local_opts
-                    + share_conf.fake_opts)
+                    + share_conf.fake_opts + share_btrfs.btrfs_opts)
     for section in backend_sections:
         _check_group(prog, section, backend_opts)
         if CONF.get(section).driver_handles_share_servers:

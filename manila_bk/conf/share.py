@@ -7,6 +7,8 @@ holds the ``backend_opts`` below plus the options of its driver (for the
 
 from oslo_config import cfg
 
+from manila_bk.conf import share_btrfs
+
 backend_group = cfg.OptGroup(
     'share_backend',
     title='Share back end',
@@ -42,7 +44,8 @@ backend_opts = [
                default='local',
                help='Share driver of this back end: a short name registered '
                     'in the manila_bk.share.drivers entry point namespace '
-                    '(local, fake) or the dotted path of a driver class.'),
+                    '(local, btrfs, fake) or the dotted path of a driver '
+                    'class.'),
     cfg.StrOpt('share_backend_name',
                help='Name of the back end reported to placement and matched '
                     'by the share_backend_name extra spec; defaults to the '
@@ -110,8 +113,10 @@ def register_backend_opts(conf, section):
     conf.register_opts(backend_opts, group=section)
     conf.register_opts(local_opts, group=section)
     conf.register_opts(fake_opts, group=section)
+    share_btrfs.register_backend_opts(conf, section)
 
 
 def list_opts():
     return {'DEFAULT': default_opts,
-            backend_group: backend_opts + local_opts + fake_opts}
+            backend_group: (backend_opts + local_opts + fake_opts
+                            + share_btrfs.btrfs_opts)}

@@ -1,15 +1,11 @@
 """Share drivers and how the share service loads them.
 
 ``share_driver`` in a back end's section is either a short name from the
-``manila_bk.share.drivers`` entry point namespace (``local``, ``fake``) or
-the dotted path of a driver class.
+``manila_bk.share.drivers`` entry point namespace (``local``, ``btrfs``,
+``fake``) or the dotted path of a driver class.
 """
 
-from oslo_utils import importutils
-from stevedore import driver as stevedore_driver
-from stevedore import exception as stevedore_exception
-
-from manila_bk import exception
+from manila_bk.common import loader
 from manila_bk.share.drivers import base
 
 NAMESPACE = 'manila_bk.share.drivers'
@@ -17,26 +13,9 @@ NAMESPACE = 'manila_bk.share.drivers'
 # Used when the package is not installed, so its entry points are missing.
 BUILTIN_DRIVERS = {
     'local': 'manila_bk.share.drivers.local.LocalShareDriver',
+    'btrfs': 'manila_bk.share.drivers.btrfs.BtrfsShareDriver',
     'fake': 'manila_bk.share.drivers.fake.FakeShareDriver',
 }
-
-
-def _raise_load_failure(manager, entrypoint, exc):
-    raise exc
-
-
-def _class_from_entry_point(name):
-    try:
-        manager = stevedore_driver.DriverManager(
-            NAMESPACE, name, invoke_on_load=False,
-            on_load_failure_callback=_raise_load_failure)
-    except stevedore_exception.NoMatches:
-        if name in BUILTIN_DRIVERS:
-            return importutils.import_class(BUILTIN_DRIVERS[name])
-        raise exception.DriverNotLoaded(
-            name=name, reason='no such driver in %s; known: %s' % (
-                NAMESPACE, ', '.join(sorted(BUILTIN_DRIVERS))))
-    return manager.driver
 
 
 def load_driver_class(name_or_path):
@@ -45,24 +24,8 @@ def load_driver_class(name_or_path):
     Raises DriverNotLoaded, naming the value, when it cannot be imported
     or is not a ShareDriver.
     """
-    name = (name_or_path or '').strip()
-    if not name:
-        raise exception.DriverNotLoaded(name=name_or_path,
-                                        reason='no driver configured')
-    try:
-        if '.' in name:
-            cls = importutils.import_class(name)
-        else:
-            cls = _class_from_entry_point(name)
-    except exception.DriverNotLoaded:
-        raise
-    except Exception as exc:
-        raise exception.DriverNotLoaded(name=name, reason=str(exc) or
-                                        type(exc).__name__)
-    if not (isinstance(cls, type) and issubclass(cls, base.ShareDriver)):
-        raise exception.DriverNotLoaded(
-            name=name, reason='%r is not a ShareDriver class' % (cls,))
-    return cls
+    return loader.load_class(NAMESPACE, BUILTIN_DRIVERS, name_or_path,
+                             base.ShareDriver)
 
 
 def load_driver(name_or_path, configuration, backend_name, host):
@@ -74,9 +37,5 @@ def load_driver(name_or_path, configuration, backend_name, host):
     DriverNotLoaded naming the value on any failure.
     """
     cls = load_driver_class(name_or_path)
-    try:
-        return cls(configuration, backend_name, host)
-    except Exception as exc:
-        raise exception.DriverNotLoaded(
-            name=name_or_path,
-            reason='%s: %s' % (type(exc).__name__, exc))
+    return loader.construct(cls, name_or_path, configuration, backend_name,
+                            host)

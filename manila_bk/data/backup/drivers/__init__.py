@@ -5,12 +5,8 @@ from the ``manila_bk.backup.drivers`` entry point namespace (``nfs``) or
 the dotted path of a driver class.
 """
 
-from oslo_utils import importutils
-from stevedore import driver as stevedore_driver
-from stevedore import exception as stevedore_exception
-
+from manila_bk.common import loader
 from manila_bk.data.backup import base
-from manila_bk import exception
 
 NAMESPACE = 'manila_bk.backup.drivers'
 
@@ -20,48 +16,14 @@ BUILTIN_DRIVERS = {
 }
 
 
-def _raise_load_failure(manager, entrypoint, exc):
-    raise exc
-
-
-def _class_from_entry_point(name):
-    try:
-        manager = stevedore_driver.DriverManager(
-            NAMESPACE, name, invoke_on_load=False,
-            on_load_failure_callback=_raise_load_failure)
-    except stevedore_exception.NoMatches:
-        if name in BUILTIN_DRIVERS:
-            return importutils.import_class(BUILTIN_DRIVERS[name])
-        raise exception.DriverNotLoaded(
-            name=name, reason='no such backup driver in %s; known: %s' % (
-                NAMESPACE, ', '.join(sorted(BUILTIN_DRIVERS))))
-    return manager.driver
-
-
 def load_backup_driver_class(name_or_path):
     """Return the backup driver class named by ``name_or_path``.
 
     Raises DriverNotLoaded, naming the value, when it cannot be imported
     or is not a BackupDriver.
     """
-    name = (name_or_path or '').strip()
-    if not name:
-        raise exception.DriverNotLoaded(name=name_or_path,
-                                        reason='no backup driver configured')
-    try:
-        if '.' in name:
-            cls = importutils.import_class(name)
-        else:
-            cls = _class_from_entry_point(name)
-    except exception.DriverNotLoaded:
-        raise
-    except Exception as exc:
-        raise exception.DriverNotLoaded(name=name, reason=str(exc) or
-                                        type(exc).__name__)
-    if not (isinstance(cls, type) and issubclass(cls, base.BackupDriver)):
-        raise exception.DriverNotLoaded(
-            name=name, reason='%r is not a BackupDriver class' % (cls,))
-    return cls
+    return loader.load_class(NAMESPACE, BUILTIN_DRIVERS, name_or_path,
+                             base.BackupDriver)
 
 
 def load_backup_driver(name_or_path, configuration, backend_name):
@@ -73,9 +35,4 @@ def load_backup_driver(name_or_path, configuration, backend_name):
     DriverNotLoaded naming the value on any failure.
     """
     cls = load_backup_driver_class(name_or_path)
-    try:
-        return cls(configuration, backend_name)
-    except Exception as exc:
-        raise exception.DriverNotLoaded(
-            name=name_or_path,
-            reason='%s: %s' % (type(exc).__name__, exc))
+    return loader.construct(cls, name_or_path, configuration, backend_name)
