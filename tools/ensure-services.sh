@@ -6,6 +6,7 @@
 #   PostgreSQL  5432  database manila_bk_test owned by postgres (trust auth)
 #   RabbitMQ    5672  guest/guest
 #   Redis       6379
+#   btrfs-progs (mkfs.btrfs), installed with apt-get when missing
 #
 # Starting a service needs root (the commands are the machine's own, see
 # shared/OSLO-NOTES.md).  Exits non-zero, naming the service, if one cannot
@@ -116,6 +117,19 @@ ensure_postgres_db() {
     say "postgresql: created database $TEST_DB"
 }
 
+# The btrfs driver's tests make a loop-mounted btrfs image with
+# mkfs.btrfs (Debian's btrfs-progs); install it when missing.
+ensure_btrfs_progs() {
+    command -v mkfs.btrfs >/dev/null 2>&1 && return
+    [[ $(id -u) == 0 ]] || die "mkfs.btrfs missing: install btrfs-progs"
+    say "installing btrfs-progs"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+        || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq btrfs-progs \
+        >/dev/null || die "cannot install btrfs-progs"
+}
+
+ensure_btrfs_progs
 ensure MariaDB 3306 mariadb_ready start_mariadb 60 \
     "/var/log/mysql/ and journal output"
 ensure PostgreSQL 5432 postgres_ready start_postgresql 60 \
