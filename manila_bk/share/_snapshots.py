@@ -196,33 +196,47 @@ class SnapshotsMixin:
             raise _errors.RevertSnapshotNotFound(snapshot_id=snapshot_id)
         _common.forbid_soft_deleted(share, 'revert to snapshot')
         self._check_revertable(context, share, snapshot)
-        delta = snapshot.size - share.size
-        if delta > 0:
-            self._consume_revert_quota(context, share, snapshot, delta)
+        self._precheck_revert_quota(context, share, snapshot)
+        with coordination.share_lock(share.id):
+            delta = self._start_revert(context, share, snapshot)
         try:
-            with coordination.share_lock(share.id):
-                self._start_revert(context, share, snapshot)
-            try:
-                self.share_rpcapi.revert_to_snapshot(
-                    context, share.id, snapshot.id, share.host)
-            except Exception:
-                LOG.exception('Could not cast revert of share %s', share.id)
-                self._undo_revert(context, share, snapshot)
-                raise
+            self.share_rpcapi.revert_to_snapshot(
+                context, share.id, snapshot.id, share.host)
         except Exception:
-            if delta > 0:
-                quota.release(context, share.project_id,
-                              {'gigabytes': delta})
+            LOG.exception('Could not cast revert of share %s', share.id)
+            self._undo_revert(context, share, snapshot, delta)
             raise
 
     @staticmethod
-    def _undo_revert(context, share, snapshot):
+    def _undo_revert(context, share, snapshot, delta=0):
         db.share_snapshot_update_if(
             context, snapshot.id, {'status': states.STATUS_AVAILABLE},
             expected_status=[states.STATUS_RESTORING])
         db.share_update_if(context, share.id,
                            {'status': states.STATUS_AVAILABLE},
                            expected_status=[states.STATUS_REVERTING])
+        if delta > 0:
+            quota.release(context, share.project_id, {'gigabytes': delta})
+
+    @staticmethod
+    def _precheck_revert_quota(context, share, snapshot):
+        """403 before any status changes when growth cannot fit.
+
+        Only a first answer: the charge itself is taken after the CAS,
+        from the size the share has then (see _start_revert).
+        """
+        delta = snapshot.size - share.size
+        if delta <= 0:
+            return
+        usage = quota.get_project_quotas(context, share.project_id,
+                                         usages=True)['gigabytes']
+        if 0 <= usage['limit'] < usage['in_use'] + delta:
+            raise _errors.ShareGigabytesQuotaForbidden(
+                reason="Quota exceeded for %s: reverting share %s to "
+                       "snapshot %s will increase the share's size by %sG "
+                       "(%sG of %sG already consumed)."
+                       % (share.project_id, share.id, snapshot.id, delta,
+                          usage['in_use'], usage['limit']))
 
     @staticmethod
     def _consume_revert_quota(context, share, snapshot, delta):
@@ -286,8 +300,13 @@ class SnapshotsMixin:
                        % (snapshot.id, share.id, latest.id))
 
     def _start_revert(self, context, share, snapshot):
-        # Under the share lock no snapshot can be created or deleted, so
-        # "latest" checked here stays true until the CAS below.
+        """CAS share -> reverting, charge growth, snapshot -> restoring.
+
+        Returns the gigabytes charged.  Under the share lock no snapshot
+        can be created or deleted, so "latest" checked here stays true
+        until the CAS; the growth is computed from the size the CAS saw,
+        which cannot change while the share is reverting.
+        """
         self._check_latest(context, share, snapshot)
         updated = db.share_update_if(
             context, share.id, {'status': states.STATUS_REVERTING},
@@ -296,11 +315,18 @@ class SnapshotsMixin:
             current = self.get(context, share.id)
             raise exception.ShareBusy(share_id=share.id,
                                       status=current.status)
+        delta = max(0, snapshot.size - updated.size)
+        try:
+            self._consume_revert_quota(context, updated, snapshot, delta)
+        except Exception:
+            self._undo_revert(context, share, snapshot)
+            raise
         restoring = db.share_snapshot_update_if(
             context, snapshot.id, {'status': states.STATUS_RESTORING},
             expected_status=[states.STATUS_AVAILABLE])
         if restoring is None:
-            self._undo_revert(context, share, snapshot)
+            self._undo_revert(context, share, snapshot, delta)
             current = self.get_snapshot(context, snapshot.id)
             raise exception.ShareSnapshotIsBusy(snapshot_id=snapshot.id,
                                                 status=current.status)
+        return delta

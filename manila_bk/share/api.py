@@ -362,6 +362,8 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
             raise _common.gigabytes_forbidden(
                 exc, share.project_id,
                 'extending share %s to %sG' % (share.id, new_size))
+        # The delta was computed from share.size: the CAS only succeeds if
+        # the size is still that (a revert or shrink may have just ended).
         self._cas_and_cast(
             context, share, states.STATUS_EXTENDING, [states.STATUS_AVAILABLE],
             lambda: self.share_rpcapi.extend_share(context, share.id,
@@ -394,8 +396,10 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
 
     def _cas_and_cast(self, context, share, status, expected, cast,
                       release=None):
+        """CAS the status (and the size the request was checked against)."""
         updated = db.share_update_if(context, share.id, {'status': status},
-                                     expected_status=expected)
+                                     expected_status=expected,
+                                     extra_where={'size': share.size})
         if updated is None:
             if release:
                 quota.release(context, share.project_id, release)

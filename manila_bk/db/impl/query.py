@@ -97,8 +97,10 @@ def update_if(context, session, model, row_id, values, expected_status,
               extra_where=None):
     """Compare-and-swap: update the row only if its status is expected.
 
-    Returns the updated row, or None when the row was not in one of
-    ``expected_status`` (or is gone); nothing is changed then.
+    ``extra_where`` adds conditions: a dict of column name to the value the
+    column must still hold (for example the size a quota delta was computed
+    from), or SQLAlchemy clauses.  Returns the updated row, or None when
+    the row did not match (or is gone); nothing is changed then.
     """
     values = dict(values)
     values.setdefault('updated_at', utils.utcnow())
@@ -106,6 +108,9 @@ def update_if(context, session, model, row_id, values, expected_status,
                                   model.deleted == 'False')
     if expected_status is not None:
         stmt = stmt.where(model.status.in_(list(expected_status)))
+    if isinstance(extra_where, dict):
+        extra_where = [getattr(model, column) == value
+                       for column, value in extra_where.items()]
     for clause in extra_where or ():
         stmt = stmt.where(clause)
     result = session.execute(stmt.values(**values).execution_options(

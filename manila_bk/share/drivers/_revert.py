@@ -12,6 +12,7 @@ import os
 from oslo_log import log as logging
 
 from manila_bk.share.drivers import _fsutils
+from manila_bk.share.drivers import _testhooks
 from manila_bk.share.drivers import base
 
 LOG = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def prepare(work, source, share_path, root, details):
     tree = os.path.join(work, 'tree')
     _fsutils.copy_tree(source, tree)
     _fsutils.sync_filesystem(root)
+    _testhooks.pause('revert_copied')
     journal = dict(details, new_ino=_fsutils.inode(tree),
                    old_ino=_fsutils.inode(share_path))
     _fsutils.atomic_write(os.path.join(work, JOURNAL),

@@ -59,6 +59,7 @@ from manila_bk import exception
 from manila_bk.share.drivers import _exports
 from manila_bk.share.drivers import _fsutils
 from manila_bk.share.drivers import _revert
+from manila_bk.share.drivers import _testhooks
 from manila_bk.share.drivers import base
 
 LOG = logging.getLogger(__name__)
@@ -325,7 +326,9 @@ class LocalShareDriver(base.ShareDriver,
             _revert.prepare(work, source, share_path, self.root,
                             {'snapshot_id': snapshot.id,
                              'size': snapshot.size})
+            _testhooks.pause('revert_journaled')
             _revert.swap(share_path, work, self.root)
+            _testhooks.pause('revert_swapped')
         except BaseException:
             # The swap may have happened before the failure: then the
             # revert is done and only the clean-up is left.

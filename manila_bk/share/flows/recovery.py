@@ -11,8 +11,11 @@ share deleting     the delete is run again (drivers delete idempotently)
 share extending    extending_error (the requested size is not recorded)
 share shrinking    shrinking_error
 share reverting    driver ``recover()``: 'completed' -> reverted;
-                   'clean' -> the revert is run again (safe by contract);
-                   otherwise, or without RecoveryInterface, reverting_error
+                   'clean' or 'rolled_back' (the share holds its old data
+                   again) -> the accepted revert is run again (safe by
+                   the driver contract); otherwise, or without
+                   RecoveryInterface, reverting_error.  Each ends with the
+                   revert's user message (success or failure).
 share snapshotting available, once its snapshots are resolved
 snapshot creating  error (the share's data may have changed since)
 snapshot deleting  the delete is run again
@@ -41,6 +44,8 @@ LOG = logging.getLogger(__name__)
 _INTERRUPTED = common.Detail.INTERRUPTED_BY_RESTART
 _SNAPSHOT_WORK = (states.STATUS_CREATING, states.STATUS_DELETING,
                   states.STATUS_RESTORING)
+_RERUN_REVERT = (base.RecoveryInterface.RECOVERY_CLEAN,
+                 base.RecoveryInterface.RECOVERY_ROLLED_BACK)
 
 
 def _recover(driver, share_ids):
@@ -100,9 +105,12 @@ def _reverting(context, driver, share, outcome):
     snapshot = restoring[0]
     if outcome == base.RecoveryInterface.RECOVERY_COMPLETED:
         revert.revert_succeeded(context, share, snapshot)
-    elif outcome == base.RecoveryInterface.RECOVERY_CLEAN:
+    elif outcome in _RERUN_REVERT:
+        # The share holds complete data from before the revert; the
+        # snapshot is still the latest (nothing can be snapshotted while
+        # the share is reverting): carry out the revert that was accepted.
         LOG.info('Running the interrupted revert of share %s to snapshot '
-                 '%s again', share.id, snapshot.id)
+                 '%s again (recovery: %s)', share.id, snapshot.id, outcome)
         revert.revert_to_snapshot(context, driver, share.id, snapshot.id)
     else:
         LOG.warning('Revert of share %s to snapshot %s was interrupted and '

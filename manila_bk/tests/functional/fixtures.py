@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 
+import requests
 import sqlalchemy as sa
 
 BIN = os.path.dirname(sys.executable)
@@ -86,7 +87,15 @@ class Database:
 class Deployment:
     """A running manila_bk; ``mode`` is 'all' or 'split'."""
 
-    def __init__(self, mode='all', db_kind='sqlite'):
+    def __init__(self, mode='all', db_kind='sqlite', extra_config=None,
+                 env=None):
+        """Prepare (not start) a deployment.
+
+        ``extra_config``: {section: {option: value}} added to (or
+        overriding) the generated manila.conf, e.g. ``{'coordination':
+        {'backend_url': 'redis://127.0.0.1:6379'}}``.  ``env``: extra
+        environment variables of the service processes.
+        """
         self.mode = mode
         self.workdir = tempfile.mkdtemp(prefix='manila-bk-func-')
         self.db = Database(db_kind, self.workdir)
@@ -94,8 +103,44 @@ class Deployment:
         self.endpoint = 'http://127.0.0.1:%d/v2' % self.port
         self.host = 'func-%s' % uuid.uuid4().hex[:8]
         self.procs = {}
+        self.extra_config = extra_config or {}
+        self.env = dict(env or {})
         self.config_file = os.path.join(self.workdir, 'manila.conf')
         self._write_config()
+
+    @property
+    def share_root(self):
+        """Directory of the local back end's shares."""
+        if self.mode == 'split':
+            return os.path.join(self.workdir, 'shares')
+        return os.path.join(self.workdir, 'state', 'shares')
+
+    def _merge_extra_config(self, lines):
+        """Apply ``extra_config`` to the generated ``lines``."""
+        sections = {}
+        order = []
+        current = None
+        for line in lines:
+            if line.startswith('['):
+                current = line[1:-1]
+                order.append(current)
+                sections[current] = []
+            else:
+                sections[current].append(line)
+        for section, options in self.extra_config.items():
+            if section not in sections:
+                order.append(section)
+                sections[section] = []
+            body = sections[section]
+            for option, value in options.items():
+                body[:] = [ln for ln in body
+                           if ln.split('=', 1)[0].strip() != option]
+                body.append('%s = %s' % (option, value))
+        merged = []
+        for section in order:
+            merged.append('[%s]' % section)
+            merged.extend(sections[section])
+        return merged
 
     def _write_config(self):
         topic = uuid.uuid4().hex[:8]
@@ -122,17 +167,40 @@ class Deployment:
             lines += ['[local1]', 'share_driver = local',
                       'local_share_root = %s'
                       % os.path.join(self.workdir, 'shares')]
+        if self.extra_config:
+            lines = self._merge_extra_config(lines)
         with open(self.config_file, 'w') as f:
             f.write('\n'.join(lines) + '\n')
 
-    def _spawn(self, name):
-        log = open(os.path.join(self.workdir, '%s.log' % name), 'wb')
+    def _spawn(self, name, log_mode='wb'):
+        log = open(os.path.join(self.workdir, '%s.log' % name), log_mode)
+        env = None
+        if self.env:
+            env = dict(os.environ)
+            env.update(self.env)
         proc = subprocess.Popen(
             [os.path.join(BIN, name), '--config-file', self.config_file],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, env=env)
+        log.close()
         self.procs[name] = proc
         return proc
+
+    def kill(self, name, sig=signal.SIGKILL):
+        """Send ``sig`` to the process group of service ``name``; wait."""
+        proc = self.procs[name]
+        if proc.poll() is None:
+            os.killpg(proc.pid, sig)
+        proc.wait(timeout=30)
+
+    def respawn(self, name, env=None):
+        """Start service ``name`` again (its log is appended to).
+
+        ``env`` replaces the extra environment given at construction.
+        """
+        if env is not None:
+            self.env = dict(env)
+        return self._spawn(name, log_mode='ab')
 
     def start(self):
         if self.mode == 'all':
@@ -208,3 +276,61 @@ class CLI:
     def json(self, *args, **kw):
         out = self.run(*(list(args) + ['-f', 'json']), **kw).stdout
         return json.loads(out)
+
+
+class HTTP:
+    """The REST API of a deployment with noauth tokens (thread-safe).
+
+    ``project`` names the caller's project (token ``user:<project>``; no
+    project means the admin of project ``admin``); ``roles`` sets
+    ``X-Roles`` (noauth gives admin, member and reader otherwise).
+    """
+
+    def __init__(self, endpoint, version='2.91'):
+        self.endpoint = endpoint
+        self.version = version
+
+    def headers(self, project=None, roles=None, version=None):
+        headers = {'X-OpenStack-Manila-API-Version': version or self.version}
+        if project:
+            headers['X-Auth-Token'] = 'user:%s' % project
+        if roles:
+            headers['X-Roles'] = roles
+        return headers
+
+    def call(self, method, path, body=None, expect=None, project=None,
+             roles=None, version=None, timeout=30):
+        """Send one request; assert ``expect`` (code or tuple) if given."""
+        resp = requests.request(
+            method, self.endpoint + path, json=body, timeout=timeout,
+            headers=self.headers(project, roles, version))
+        wanted = expect if isinstance(expect, tuple) else (expect,)
+        if expect is not None and resp.status_code not in wanted:
+            raise AssertionError('%s %s: expected %s, got %s: %s' % (
+                method, path, expect, resp.status_code, resp.text[:2000]))
+        return resp
+
+    def get(self, path, **kw):
+        return self.call('GET', path, expect=200, **kw).json()
+
+    def wait(self, path, key, statuses, timeout=60, interval=0.2, **kw):
+        """Poll ``path`` until ``[key]['status']`` is in ``statuses``.
+
+        ``'deleted'`` in statuses also accepts 404.  Returns the body's
+        ``key`` object (None once deleted).
+        """
+        def done():
+            resp = self.call('GET', path, **kw)
+            if resp.status_code == 404 and 'deleted' in statuses:
+                return {'gone': None}
+            if resp.status_code != 200:
+                raise AssertionError('GET %s: %s %s' % (
+                    path, resp.status_code, resp.text[:500]))
+            item = resp.json()[key]
+            if item['status'] in statuses:
+                return {'gone': item}
+            return None
+
+        return wait_for(done, timeout, interval,
+                        what='%s to be %s' % (path, '/'.join(statuses))
+                        )['gone']

@@ -353,6 +353,24 @@ class ResizeTestCase(ShareAPITestCase):
         self.assertEqual('available', db.share_get(self.ctx, share.id).status)
         self.assertEqual(0, self.usage()['gigabytes'])
 
+    def test_extend_size_changed_after_read_refused_quota_released(self):
+        # A revert finishing between the read and the CAS changes the size
+        # the quota delta was computed from: the CAS must refuse.
+        share = fakes.share(self.ctx, size=2)
+        real_get = self.api.get
+
+        def get_then_shrink(context, share_id):
+            row = real_get(context, share_id)
+            db.share_update(self.ctx, share_id, {'size': 1})
+            return row
+
+        with mock.patch.object(self.api, 'get', side_effect=get_then_shrink):
+            self.assertRaises(exception.ShareBusy, self.api.extend,
+                              self.user, share.id, 5)
+        self.assertEqual('available', db.share_get(self.ctx, share.id).status)
+        self.assertEqual(0, self.usage()['gigabytes'])
+        self.rpc.extend_share.assert_not_called()
+
     def test_extend_soft_deleted_403(self):
         share = fakes.share(self.ctx, is_soft_deleted=True)
         exc = self.assertRaises(_errors.ShareActionForbidden,

@@ -1,5 +1,7 @@
 """Snapshot and revert rules of manila_bk.share.api (seed 003)."""
 
+import multiprocessing
+import os
 import threading
 from unittest import mock
 
@@ -327,3 +329,124 @@ class RevertTestCase(SnapshotTestCase):
         self.assertEqual('available',
                          db.share_snapshot_get(self.ctx, snap.id).status)
         self.assertEqual(0, self.usage('gigabytes'))
+
+    def test_revert_growth_charged_from_size_seen_by_cas(self):
+        share = fakes.share(self.ctx, size=1)
+        snap = fakes.snapshot(self.ctx, share, size=3)
+        stale = db.share_get(self.ctx, share.id)
+        db.share_update(self.ctx, share.id, {'size': 2})  # extended since
+        with mock.patch.object(self.api, 'get', return_value=stale):
+            self.api.revert_to_snapshot(self.user, share.id, snap.id)
+        self.assertEqual(1, self.usage('gigabytes'))
+
+    def test_revert_over_quota_found_at_cas_403_statuses_back(self):
+        self.flags(gigabytes=1, group='quota')
+        share = fakes.share(self.ctx, size=1)
+        snap = fakes.snapshot(self.ctx, share, size=3)
+        stale = db.share_get(self.ctx, share.id)
+        db.share_update(self.ctx, share.id, {'size': 3})
+        stale_big = db.share_get(self.ctx, share.id)
+        db.share_update(self.ctx, share.id, {'size': 1})
+        with mock.patch.object(self.api, 'get',
+                               side_effect=[stale_big, stale]):
+            exc = self.assertRaises(_errors.ShareGigabytesQuotaForbidden,
+                                    self.api.revert_to_snapshot, self.user,
+                                    share.id, snap.id)
+        self.assertEqual(403, exc.code)
+        self.assertEqual('available', db.share_get(self.ctx, share.id).status)
+        self.assertEqual('available',
+                         db.share_snapshot_get(self.ctx, snap.id).status)
+        self.assertEqual(0, self.usage('gigabytes'))
+        self.rpc.revert_to_snapshot.assert_not_called()
+
+    def test_revert_snapshot_busy_at_cas_409_share_and_quota_back(self):
+        share = fakes.share(self.ctx, size=1)
+        snap = fakes.snapshot(self.ctx, share, size=2)
+        real = db.share_snapshot_update_if
+
+        def deleted_meanwhile(ctx, snap_id, values, expected_status=None):
+            if values.get('status') == 'restoring':
+                db.share_snapshot_update(ctx, snap_id,
+                                         {'status': 'deleting'})
+            return real(ctx, snap_id, values,
+                        expected_status=expected_status)
+
+        with mock.patch.object(db, 'share_snapshot_update_if',
+                               side_effect=deleted_meanwhile):
+            exc = self.assertRaises(exception.ShareSnapshotIsBusy,
+                                    self.api.revert_to_snapshot, self.user,
+                                    share.id, snap.id)
+        self.assertEqual(409, exc.code)
+        self.assertEqual('available', db.share_get(self.ctx, share.id).status)
+        self.assertEqual(0, self.usage('gigabytes'))
+
+
+def _hold_lock(share_id, held, release):
+    try:
+        with coordination.share_lock(share_id, timeout=10):
+            held.set()
+            release.wait(30)
+    finally:
+        coordination.stop()
+
+
+class _CrossProcessLockTests:
+    """Revert, snapshot create and delete wait for another process's lock.
+
+    The lock is the one coordination.share_lock gives: a file lock, or a
+    tooz lock on Redis when [coordination] backend_url is set.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(coordination.stop)
+        self.flags(lock_acquire_timeout=1, group='coordination')
+        self.share = fakes.share(self.ctx, size=1)
+        self.older = fakes.snapshot(self.ctx, self.share)
+        self.latest = fakes.snapshot(self.ctx, self.share)
+
+    def _held_elsewhere(self):
+        mp = multiprocessing.get_context('fork')
+        held, release = mp.Event(), mp.Event()
+        proc = mp.Process(target=_hold_lock,
+                          args=(self.share.id, held, release))
+        proc.start()
+        self.addCleanup(proc.join, 30)
+        self.addCleanup(release.set)
+        self.assertTrue(held.wait(20))
+        return proc, release
+
+    def test_share_operations_time_out_while_other_process_holds_lock(self):
+        proc, release = self._held_elsewhere()
+        for call, args in (
+                (self.api.revert_to_snapshot, (self.share.id,
+                                               self.latest.id)),
+                (self.api.create_snapshot, (self.share.id,)),
+                (self.api.delete_snapshot, (self.older.id,))):
+            exc = self.assertRaises(exception.LockTimeout, call, self.user,
+                                    *args)
+            self.assertEqual(409, exc.code)
+        self.assertEqual('available',
+                         db.share_get(self.ctx, self.share.id).status)
+        self.assertEqual(
+            {'available'},
+            {s.status for s in db.share_snapshot_get_all(self.ctx)})
+        release.set()
+        proc.join(30)
+        self.assertEqual(0, proc.exitcode)
+        self.api.revert_to_snapshot(self.user, self.share.id, self.latest.id)
+        self.assertEqual('reverting',
+                         db.share_get(self.ctx, self.share.id).status)
+
+
+class FileLockRevertTestCase(_CrossProcessLockTests, SnapshotTestCase):
+    pass
+
+
+class RedisLockRevertTestCase(_CrossProcessLockTests, SnapshotTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.flags(backend_url=os.environ.get('MANILA_BK_TEST_REDIS_URL',
+                                              'redis://127.0.0.1:6379'),
+                   group='coordination')

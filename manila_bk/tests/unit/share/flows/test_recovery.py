@@ -134,10 +134,33 @@ class ReconcileRevertTestCase(base.FlowTestCase):
         self.assertEqual('available', self.share(share.id).status)
         self.assertEqual('available', self.snapshot(snap.id).status)
 
-    def test_reconcile_reverting_rolled_back_sets_reverting_error(self):
+    def test_reconcile_reverting_rolled_back_runs_revert_again(self):
         share, snap = self._start()
         self.driver.set_recovery_outcome(share.id, 'rolled_back')
         recovery.reconcile_host(self.ctx, self.driver, self.host)
+        self.assertIn('revert_to_snapshot', self.driver.calls)
+        self.assertEqual({'f': b'old'}, self.driver.read_tree(share.id))
+        self.assertEqual('available', self.share(share.id).status)
+        self.assertEqual('available', self.snapshot(snap.id).status)
+        self.assert_message(share.id, mf.Action.REVERT_TO_SNAPSHOT,
+                            mf.Detail.REVERT_SUCCEEDED, level='INFO')
+
+    def test_reconcile_reverting_rolled_back_rerun_fails_reverting_error(self):
+        share, snap = self._start()
+        self.driver.set_recovery_outcome(share.id, 'rolled_back')
+        self.driver.fail_operations.add('revert_to_snapshot')
+        recovery.reconcile_host(self.ctx, self.driver, self.host)
+        self.assertEqual('reverting_error', self.share(share.id).status)
+        self.assertEqual('available', self.snapshot(snap.id).status)
+        self.assertEqual({'f': b'new'}, self.driver.read_tree(share.id))
+        self.assert_message(share.id, mf.Action.REVERT_TO_SNAPSHOT,
+                            mf.Detail.DRIVER_FAILED_REVERT)
+
+    def test_reconcile_reverting_unknown_outcome_sets_reverting_error(self):
+        share, snap = self._start()
+        self.driver.set_recovery_outcome(share.id, 'failed')
+        recovery.reconcile_host(self.ctx, self.driver, self.host)
+        self.assertNotIn('revert_to_snapshot', self.driver.calls)
         self.assertEqual('reverting_error', self.share(share.id).status)
         self.assertEqual('available', self.snapshot(snap.id).status)
         self.assertEqual({'f': b'new'}, self.driver.read_tree(share.id))
