@@ -5,7 +5,9 @@ transport_url is set, SQLite under state_path unless [database]
 connection is set, noauth, port 8786, and a ``local`` share back end under
 $state_path/shares when no back end is configured.  The schema is
 migrated and a ``default`` share type matching the back ends is created on
-first start.
+first start.  Share backups are enabled too: without
+enabled_backup_backend, a section ``backup`` with the nfs backup driver
+storing backups in $state_path/backups (a local directory, no mounting).
 """
 
 import json
@@ -56,10 +58,12 @@ def main(argv=None):
     CONF.set_override('enabled_share_backends', sections)
     common.register_backends(sections)
     common.validate(BINARY, sections)
+    data_cmd.enable_embedded_backup_backend()
+    data_cmd.validate_backup_backend(BINARY)
     migration.db_sync()
 
     share_services = share_cmd.build_services(sections)
-    services = share_services + [data_cmd.build_service()]
+    services = share_services + [data_cmd.build_service(BINARY)]
     api = api_server.APIServer(api_app.setup_app(CONF),
                                CONF.osapi_share_listen,
                                CONF.osapi_share_listen_port,

@@ -1,4 +1,11 @@
-"""manila-bk-manage: operator commands (db sync|version, service list)."""
+"""manila-bk-manage: operator commands.
+
+``db sync [VERSION]``, ``db version``, ``service list`` and ``backup
+cleanup [--host HOST] [--force]``, which reconciles what the data service
+of HOST (default: this node) left unfinished, as that service does when it
+starts (see :mod:`manila_bk.data.flows.recovery`).  It refuses while that
+data service is up, unless forced: a running service owns its work.
+"""
 
 import sys
 
@@ -10,6 +17,8 @@ from manila_bk import conf
 from manila_bk import context
 from manila_bk.db import api as db
 from manila_bk.db import migration
+from manila_bk import exception
+from manila_bk import rpc
 
 CONF = conf.CONF
 PROG = 'manila-bk-manage'
@@ -37,6 +46,42 @@ def _service_list():
                      ':-)' if alive else 'XXX', last))
 
 
+def _service_is_up(ctx, host, binary):
+    try:
+        svc = db.service_get_by_args(ctx, host, binary)
+    except exception.HostNotFound:
+        return False
+    last = svc.updated_at or svc.created_at
+    return (utils.utcnow() - last).total_seconds() <= CONF.service_down_time
+
+
+def _backup_cleanup():
+    # Imported here: the other commands need no RPC or backup driver.
+    from manila_bk.cmd import data as data_cmd
+    from manila_bk.data.flows import recovery
+    from manila_bk.data import manager as data_manager
+
+    ctx = context.get_admin_context()
+    host = CONF.command.data_host or CONF.host
+    if not CONF.command.force and _service_is_up(ctx, host,
+                                                 data_cmd.BINARY):
+        common.fail(PROG, 'the data service on %s is up and reconciles its '
+                    'own work; stop it first, or pass --force if it is '
+                    'really gone' % host)
+    data_cmd.enable_embedded_backup_backend()
+    data_cmd.validate_backup_backend(PROG)
+    manager = data_manager.DataManager(host)
+    manager.setup_driver()
+    try:
+        report = recovery.reconcile_host(ctx, manager.driver, host,
+                                         local=(host == CONF.host))
+    finally:
+        rpc.cleanup()
+    for line in report:
+        print(line)
+    print('Backup cleanup of %s done: %d action(s)' % (host, len(report)))
+
+
 def _add_parsers(subparsers):
     db_parser = subparsers.add_parser('db', help='Database schema.')
     db_sub = db_parser.add_subparsers(dest='action')
@@ -50,6 +95,18 @@ def _add_parsers(subparsers):
     svc_sub = svc_parser.add_subparsers(dest='action')
     svc_list = svc_sub.add_parser('list', help='List services.')
     svc_list.set_defaults(func=_service_list)
+    backup_parser = subparsers.add_parser('backup', help='Share backups.')
+    backup_sub = backup_parser.add_subparsers(dest='action')
+    cleanup = backup_sub.add_parser(
+        'cleanup', help='Reconcile what a data service left unfinished: '
+        'backups, restores and deletions it was running, shares left busy, '
+        'mounts and access rules of the data node.')
+    cleanup.add_argument('--host', dest='data_host', default=None,
+                         help='Data service host (default: this node\'s '
+                              '[DEFAULT] host).')
+    cleanup.add_argument('--force', action='store_true',
+                         help='Run even if that data service looks up.')
+    cleanup.set_defaults(func=_backup_cleanup)
 
 
 command_opt = cfg.SubCommandOpt('command', title='Commands',
@@ -64,7 +121,7 @@ def main(argv=None):
     func = getattr(CONF.command, 'func', None)
     if func is None:
         common.fail(PROG, 'a command is required (db sync, db version, '
-                    'service list); see --help')
+                    'service list, backup cleanup); see --help')
     try:
         func()
     except Exception as exc:

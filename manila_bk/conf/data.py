@@ -1,4 +1,11 @@
-"""Options of the data service (backup back end selection)."""
+"""Options of the data service: the backup back end and how it works.
+
+``enabled_backup_backend`` names the manila.conf section holding the backup
+driver's options (see ``conf/backup.py``).  The other options bound how long
+the data service waits for the share service and how often it writes
+progress.  ``test_only_progress_delay`` exists for the functional tests,
+which need a backup or restore to be slow enough to kill mid-way.
+"""
 
 from oslo_config import cfg
 
@@ -10,6 +17,36 @@ opts = [
                     'backups are disabled, except under manila-bk-all, '
                     'which enables an nfs back end writing to '
                     '$state_path/backups.'),
+    cfg.IntOpt('data_access_timeout',
+               default=60, min=1, max=3600,
+               help='Seconds the data service waits for the share service to '
+                    'apply (before a backup or restore) or remove (after '
+                    'it) the data node\'s temporary access rule. A rule not '
+                    'applied in time fails the operation; a rule not '
+                    'removed in time stays queued for removal and is '
+                    'checked again periodically and at start-up.'),
+    cfg.FloatOpt('backup_progress_interval',
+                 default=2.0, min=0.0, max=600.0,
+                 help='Minimum seconds between two writes of a backup\'s '
+                      'progress or restore_progress to the database.'),
+    cfg.IntOpt('backup_unclaimed_timeout',
+               default=600, min=30, max=86400,
+               help='Seconds a backup may stay "creating" without any data '
+                    'service taking it (the request was lost, or no data '
+                    'service with a backup back end is running) before a '
+                    'data service sets it to error and frees its share.'),
+    cfg.IntOpt('backup_reconcile_grace',
+               default=60, min=0, max=86400,
+               help='Seconds a share must have been in backup_creating or '
+                    'backup_restoring, with no backup operation left that '
+                    'explains it, before reconciliation frees it. Protects '
+                    'requests the API is still in the middle of.'),
+    cfg.FloatOpt('test_only_progress_delay',
+                 default=0.0, min=0.0, max=60.0, advanced=True,
+                 help='FOR TESTS ONLY: seconds the data service sleeps each '
+                      'time a backup or restore reports progress, so tests '
+                      'can interrupt one mid-way. Never set it in '
+                      'production.'),
 ]
 
 

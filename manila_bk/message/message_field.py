@@ -122,6 +122,16 @@ class Detail:
                'it restarted; its resource was set to an error status.')
     REVERT_SUCCEEDED = (
         '107', 'The share was reverted to the snapshot successfully.')
+    BACKUP_DAMAGED = (
+        '108', 'The backup does not match its manifest; it was not restored '
+               'and the share was not changed. The backup status has been '
+               'set to error.')
+    RESTORE_NOT_STARTED = (
+        '109', 'Restoring the share backup failed before the share was '
+               'changed; the share is available again.')
+    DATA_NODE_ACCESS_FAILED = (
+        '110', 'The data service could not reach the share (access rule or '
+               'mount failed). Contact your administrator.')
 
     ALL = (UNKNOWN_ERROR, NO_VALID_HOST, FILTER_AVAILABILITY,
            FILTER_CAPABILITIES, FILTER_CAPACITY, FILTER_DRIVER,
@@ -132,7 +142,8 @@ class Detail:
            SHARE_BACKEND_NOT_READY_YET, TARGETED_RESTORE_UNSUPPORTED,
            FILTER_PROTOCOL, DRIVER_FAILED_REVERT, DRIVER_FAILED_SNAPSHOT,
            BACKUP_FAILED, RESTORE_FAILED, BACKUP_TARGET_UNAVAILABLE,
-           INTERRUPTED_BY_RESTART, REVERT_SUCCEEDED)
+           INTERRUPTED_BY_RESTART, REVERT_SUCCEEDED, BACKUP_DAMAGED,
+           RESTORE_NOT_STARTED, DATA_NODE_ACCESS_FAILED)
 
 
 _ACTIONS = dict(Action.ALL)

@@ -58,6 +58,13 @@ def _unlink_quietly(dir_fd, name):
         pass
 
 
+def _mark(exc, untouched):
+    try:
+        exc.target_untouched = untouched
+    except AttributeError:  # exceptions with __slots__
+        pass
+
+
 class RestoreRun:
     """Restore ``manifest`` / ``data_root`` onto ``target_root``."""
 
@@ -75,14 +82,27 @@ class RestoreRun:
         self._batch = None
 
     def run(self):
-        self._check_backup()
-        self._prune()
-        self._src_fd = walk.open_root(self.data_root)
+        """Check the backup, then make the target mirror it.
+
+        An error says on ``target_untouched`` whether it happened before
+        the target was changed (the data service words its outcome on it).
+        """
         try:
-            self._apply()
-        finally:
-            walk.close_quietly(self._src_fd)
-        self._apply_dir_meta()
+            self._check_backup()
+        except Exception as exc:
+            _mark(exc, untouched=True)
+            raise
+        try:
+            self._prune()
+            self._src_fd = walk.open_root(self.data_root)
+            try:
+                self._apply()
+            finally:
+                walk.close_quietly(self._src_fd)
+            self._apply_dir_meta()
+        except Exception as exc:
+            _mark(exc, untouched=False)
+            raise
 
     def _corrupted(self, reason):
         return base.BackupCorrupted(backup_id=self.backup_id, reason=reason)

@@ -33,6 +33,7 @@ class DamageTestCase(driver_helpers.DriverTestCase):
         exc = self.assertRaises(base.BackupCorrupted, self.do_restore,
                                 self.backup, self.restore_to)
         self.assertIn(text, str(exc))
+        self.assertIs(True, exc.target_untouched)
         self.assertEqual(self.before, treecompare.describe(self.restore_to))
 
     def test_flipped_byte_reported_and_restore_refused(self):
@@ -103,6 +104,7 @@ class DamageTestCase(driver_helpers.DriverTestCase):
         exc = self.assertRaises(base.BackupCorrupted, self.do_restore,
                                 self.backup, self.restore_to)
         self.assertIn('big.bin does not match its checksum', str(exc))
+        self.assertIs(False, exc.target_untouched)
         leftovers = [n for n in os.listdir(self.restore_to)
                      if n.startswith('.mbk-restore-')]
         self.assertEqual([], leftovers)
