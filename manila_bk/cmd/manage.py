@@ -5,8 +5,16 @@ cleanup [--host HOST] [--force]``, which reconciles what the data service
 of HOST (default: this node) left unfinished, as that service does when it
 starts (see :mod:`manila_bk.data.flows.recovery`).  It refuses while that
 data service is up, unless forced: a running service owns its work.
+
+``backup verify BACKUP`` re-reads a backup on the target against its
+manifest (exit 0 intact, 1 damaged: the backup is set to error with a
+user message); ``backup export BACKUP`` prints a JSON record of a backup;
+``backup import [PATH]`` recreates backup rows from an export file, a
+manifest, a backup directory or a target directory (default: this node's
+backup target), idempotently (see :mod:`manila_bk.data.flows.importer`).
 """
 
+import json
 import sys
 
 from oslo_config import cfg
@@ -82,6 +90,95 @@ def _backup_cleanup():
     print('Backup cleanup of %s done: %d action(s)' % (host, len(report)))
 
 
+def _backup_driver():
+    """The set-up driver of this node's backup back end."""
+    from manila_bk.cmd import data as data_cmd
+    from manila_bk.data import manager as data_manager
+
+    data_cmd.enable_embedded_backup_backend()
+    data_cmd.validate_backup_backend(PROG)
+    manager = data_manager.DataManager(CONF.host)
+    manager.setup_driver()
+    return manager.driver
+
+
+def _backup_verify():
+    from manila_bk.data.flows import verify
+
+    outcome = verify.verify_backup(context.get_admin_context(),
+                                   _backup_driver(),
+                                   CONF.command.backup_id)
+    if outcome.intact:
+        print('Backup %s is intact (%s)' % (outcome.backup_id,
+                                            outcome.status))
+        return
+    for problem in outcome.problems:
+        print(problem)
+    print('Backup %s is damaged: %d problem(s); it is %s'
+          % (outcome.backup_id, len(outcome.problems), outcome.status))
+    sys.exit(1)
+
+
+def _backup_export():
+    from manila_bk.data.flows import importer
+
+    record = importer.export_record(context.get_admin_context(),
+                                    _backup_driver(),
+                                    CONF.command.backup_id)
+    text = json.dumps(record, indent=2, sort_keys=True, default=str)
+    if CONF.command.output:
+        with open(CONF.command.output, 'w') as f:
+            f.write(text + '\n')
+        print('Backup %s exported to %s' % (CONF.command.backup_id,
+                                            CONF.command.output))
+    else:
+        print(text)
+
+
+def _backup_import():
+    from manila_bk.data.flows import importer
+
+    driver = _backup_driver()
+    path = CONF.command.path
+    if path:
+        records = importer.read_records(path)
+    else:
+        records = [{'manifest': h} for h in driver.list_backups()]
+    report = importer.import_records(context.get_admin_context(), driver,
+                                     records, CONF.host)
+    for line in report:
+        print(line)
+    imported = sum(1 for line in report if ': imported' in line)
+    print('Backup import done: %d of %d record(s) imported'
+          % (imported, len(records)))
+
+
+def _add_backup_parsers(backup_sub):
+    verify = backup_sub.add_parser(
+        'verify', help='Re-read a backup on the target and check it against '
+        'its manifest; a damaged backup is set to error. Exit code 0: '
+        'intact, 1: damaged.')
+    verify.add_argument('backup_id', help='ID of the backup.')
+    verify.set_defaults(func=_backup_verify)
+    export = backup_sub.add_parser(
+        'export', help='Print a JSON record of a backup that "backup '
+        'import" reads (here or in another deployment with the same '
+        'target).')
+    export.add_argument('backup_id', help='ID of the backup.')
+    export.add_argument('--output', default=None,
+                        help='Write the record to this file instead of '
+                             'standard output.')
+    export.set_defaults(func=_backup_export)
+    imp = backup_sub.add_parser(
+        'import', help='Recreate missing backup records from the backup '
+        'target; backups that have a record are skipped.')
+    imp.add_argument('path', nargs='?', default=None,
+                     help='An export file, a manifest.json, a backup '
+                          'directory or a directory of backups (default: '
+                          'every backup on this node\'s backup target).')
+    imp.set_defaults(func=_backup_import)
+
+
 def _add_parsers(subparsers):
     db_parser = subparsers.add_parser('db', help='Database schema.')
     db_sub = db_parser.add_subparsers(dest='action')
@@ -107,6 +204,7 @@ def _add_parsers(subparsers):
     cleanup.add_argument('--force', action='store_true',
                          help='Run even if that data service looks up.')
     cleanup.set_defaults(func=_backup_cleanup)
+    _add_backup_parsers(backup_sub)
 
 
 command_opt = cfg.SubCommandOpt('command', title='Commands',
@@ -121,7 +219,8 @@ def main(argv=None):
     func = getattr(CONF.command, 'func', None)
     if func is None:
         common.fail(PROG, 'a command is required (db sync, db version, '
-                    'service list, backup cleanup); see --help')
+                    'service list, backup cleanup|verify|export|import); see '
+                    '--help')
     try:
         func()
     except Exception as exc:

@@ -41,6 +41,25 @@ opts = [
                     'backup_restoring, with no backup operation left that '
                     'explains it, before reconciliation frees it. Protects '
                     'requests the API is still in the middle of.'),
+    cfg.BoolOpt('backup_incremental_compare_content',
+                default=False,
+                help='Whether an incremental backup also reads every file '
+                     'whose size, times, inode, mode and owner equal the '
+                     'parent backup\'s record and compares its checksum '
+                     'before hard-linking it from the parent. Off (the '
+                     'default), unchanged files are never read; on, changes '
+                     'that keep all metadata (times set back on purpose) are '
+                     'caught too, at the cost of reading the whole share. '
+                     'The backup back end\'s section may set it too, which '
+                     'wins over [DEFAULT].'),
+    cfg.IntOpt('backup_verify_interval',
+               default=0, min=0,
+               help='Seconds between two passes in which the data service '
+                    're-reads every available backup it made and checks it '
+                    'against its manifest; a damaged backup is set to '
+                    'error with a user message. 0 (the default) disables '
+                    'the periodic check; "manila-bk-manage backup verify" '
+                    'checks one backup on demand.'),
     cfg.FloatOpt('test_only_progress_delay',
                  default=0.0, min=0.0, max=60.0, advanced=True,
                  help='FOR TESTS ONLY: seconds the data service sleeps each '

@@ -11,6 +11,7 @@ RPC is consumed.
 """
 
 import threading
+import time
 
 from oslo_log import log as logging
 import oslo_messaging as messaging
@@ -28,6 +29,7 @@ from manila_bk.data.flows import backup as backup_flow
 from manila_bk.data.flows import delete as delete_flow
 from manila_bk.data.flows import recovery
 from manila_bk.data.flows import restore as restore_flow
+from manila_bk.data.flows import verify as verify_flow
 from manila_bk.data import rpcapi
 from manila_bk.db import api as db
 from manila_bk.db import models
@@ -58,6 +60,8 @@ class DataManager(manager.Manager):
         self._driver_ready = False
         self._running = set()
         self._running_lock = threading.Lock()
+        self._last_verify = time.monotonic()
+        self._verifying = threading.Event()
         if self.backup_backend:
             backup_conf.register_backend_opts(CONF, self.backup_backend)
             section = CONF.get(self.backup_backend)
@@ -173,3 +177,31 @@ class DataManager(manager.Manager):
     def _fail_unclaimed_backups(self, context):
         """Error backups whose request no data service ever took."""
         recovery.fail_unclaimed(context.elevated())
+
+    @periodic_task.periodic_task(run_immediately=False)
+    def _verify_backups(self, context):
+        """Every backup_verify_interval s (0: never), verify our backups.
+
+        One pass at a time, in the job pool; the interval counts from the
+        start of the previous pass (or of the service).
+        """
+        interval = CONF.backup_verify_interval
+        if not interval or self.driver is None or self._verifying.is_set():
+            return
+        now = time.monotonic()
+        if now - self._last_verify < interval:
+            return
+        self._last_verify = now
+        self._verifying.set()
+        try:
+            self.run_job(self._verify_pass, context.elevated())
+        except Exception:
+            self._verifying.clear()
+            raise
+
+    def _verify_pass(self, context):
+        try:
+            verify_flow.verify_host_backups(context, self.driver, self.host,
+                                            skip=self.running())
+        finally:
+            self._verifying.clear()

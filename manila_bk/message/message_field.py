@@ -129,6 +129,12 @@ class Detail:
     RESTORE_NOT_STARTED = (
         '109', 'Restoring the share backup failed before the share was '
                'changed; the share is available again.')
+    INCREMENTAL_MADE_FULL = (
+        '111', 'No earlier available backup of the share could be used, so '
+               'a full backup was made instead of an incremental one.')
+    BACKUP_VERIFY_FAILED = (
+        '112', 'Verification found that the backup does not match its '
+               'manifest; the backup status has been set to error.')
     DATA_NODE_ACCESS_FAILED = (
         '110', 'The data service could not reach the share (access rule or '
                'mount failed). Contact your administrator.')
@@ -143,7 +149,8 @@ class Detail:
            FILTER_PROTOCOL, DRIVER_FAILED_REVERT, DRIVER_FAILED_SNAPSHOT,
            BACKUP_FAILED, RESTORE_FAILED, BACKUP_TARGET_UNAVAILABLE,
            INTERRUPTED_BY_RESTART, REVERT_SUCCEEDED, BACKUP_DAMAGED,
-           RESTORE_NOT_STARTED, DATA_NODE_ACCESS_FAILED)
+           RESTORE_NOT_STARTED, DATA_NODE_ACCESS_FAILED,
+           INCREMENTAL_MADE_FULL, BACKUP_VERIFY_FAILED)
 
 
 _ACTIONS = dict(Action.ALL)

@@ -12,6 +12,10 @@ fail_reason.  The backup's quota stays counted until it is deleted.
 An incremental request (``backup_type`` incremental, no ``parent_id``)
 builds on the share's newest available backup: unchanged files are
 hard-linked from it on the target, and every backup stays complete.
+With no usable parent (none available, or not complete on the target) a
+full backup is made: the backup's ``backup_type`` becomes ``full`` (shown
+from API 2.85) and an INFO user message on the backup says so; a
+requested incremental is never an error.
 """
 
 import dataclasses
@@ -111,6 +115,20 @@ def finish(ctx, backup, result):
                  '%d bytes, %d copied)', backup.id, backup.share_id,
                  result.backup_type, result.file_count, result.size_bytes,
                  result.bytes_copied)
+        if backup.backup_type == base.BACKUP_TYPE_INCREMENTAL and \
+                result.backup_type == base.BACKUP_TYPE_FULL:
+            _made_full(ctx, backup)
+
+
+def _made_full(ctx, backup):
+    """Tell that a requested incremental backup became a full one."""
+    LOG.info('Backup %s was requested incremental but share %s has no '
+             'usable parent backup; a full backup was made', backup.id,
+             backup.share_id)
+    common.user_message(ctx, common.RESOURCE_BACKUP, backup.id,
+                        common.Action.CREATE_BACKUP,
+                        common.Detail.INCREMENTAL_MADE_FULL,
+                        backup.project_id, level='INFO')
 
 
 def fail(ctx, backup, phase, exc, driver=None, detail=None):

@@ -103,6 +103,16 @@ class NFSBackupDriver(base.BackupDriver):
         from manila_bk import conf  # the [DEFAULT] option, read lazily
         return conf.CONF.backup_mount_root
 
+    @property
+    def compare_content(self):
+        """backup_incremental_compare_content (section, else DEFAULT)."""
+        value = self.config_get('backup_incremental_compare_content')
+        if value is not None:
+            return bool(value)
+        from manila_bk import conf  # the [DEFAULT] option, read lazily
+        return bool(getattr(conf.CONF, 'backup_incremental_compare_content',
+                            False))
+
     @contextlib.contextmanager
     def _target(self):
         """Yield the target directory, mounted for the block if needed."""
@@ -284,7 +294,8 @@ class NFSBackupDriver(base.BackupDriver):
         try:
             stats = backup_tree.BackupRun(
                 source.path, os.path.join(partial, DATA), writer,
-                self.algorithm, self.threads, progress, parent).run()
+                self.algorithm, self.threads, progress, parent,
+                compare_content=bool(parent) and self.compare_content).run()
             writer.publish()
             os.rename(partial, final)
             _fsync_parent(final)

@@ -13,9 +13,13 @@ Incremental: with a ``parent`` (the data tree and manifest of an earlier
 complete backup of the same share), a file whose size, mtime, ctime,
 inode, mode and owner equal the parent's record is hard-linked from the
 parent's data tree instead of copied, and its record (checksum included)
-is taken from the parent.  Every backup is thus a complete tree that can
-be restored or deleted on its own.  The parent's manifest is streamed
-alongside the walk (same order), so nothing is held in memory.
+is taken from the parent.  Unchanged files are never read, unless
+``compare_content`` is set: then such a file is also hashed and linked
+only if its checksum equals the parent's (a change that kept every piece
+of metadata is caught, at the cost of reading the share).  Every backup
+is thus a complete tree that can be restored or deleted on its own.  The
+parent's manifest is streamed alongside the walk (same order), so nothing
+is held in memory.
 
 Directory metadata is applied last, from the manifest just written, once
 nothing more is created in the directories.
@@ -105,8 +109,9 @@ class BackupRun:
     """One backup of ``source_root`` into ``data_root`` (which exists)."""
 
     def __init__(self, source_root, data_root, writer, algorithm, threads,
-                 progress, parent=None):
+                 progress, parent=None, compare_content=False):
         self.source_root = source_root
+        self.compare_content = compare_content
         self.data_root = data_root
         self.writer = writer
         self.algorithm = algorithm
@@ -210,6 +215,8 @@ class BackupRun:
         record = self._cursor.find(item.path)
         if not _unchanged(record, item.st):
             return False
+        if self.compare_content and not self._same_content(item, record):
+            return False
         try:
             os.link(item.path, name, src_dir_fd=self._parent_fd,
                     dst_dir_fd=parent_fd, follow_symlinks=False)
@@ -223,6 +230,21 @@ class BackupRun:
         self._flush(pipe)
         pipe.submit(finish=functools.partial(self._add, entry))
         return True
+
+    def _same_content(self, item, record):
+        """Whether the file hashes to the parent's checksum (read now)."""
+        if self.parent.manifest.algorithm != self.algorithm:
+            return False
+        fd = self._open_source(item.parent_fd, item.name)
+        try:
+            digest, size = filecopy.hash_fd(fd, self.algorithm)
+        finally:
+            os.close(fd)
+        if digest == record.get('checksum') and size == record['size']:
+            return True
+        LOG.debug('%s changed but kept its metadata; it is copied',
+                  entries.display(item.path))
+        return False
 
     def _copy(self, item, parent_fd, name, pipe):
         """Queue a file copy; small files of a directory go in batches.
