@@ -6,7 +6,7 @@
 #   PostgreSQL  5432  database manila_bk_test owned by postgres (trust auth)
 #   RabbitMQ    5672  guest/guest
 #   Redis       6379
-#   btrfs-progs (mkfs.btrfs), installed with apt-get when missing
+#   btrfs-progs and shellcheck, installed with apt-get when missing
 #
 # Starting a service needs root (the commands are the machine's own, see
 # shared/OSLO-NOTES.md).  Exits non-zero, naming the service, if one cannot
@@ -54,7 +54,8 @@ start_mariadb() {
 
 start_postgresql() {
     local version
-    version=$(ls /etc/postgresql | sort -V | tail -1)
+    version=$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' \
+        | sort -V | tail -1)
     [[ -n $version ]] || die "no cluster under /etc/postgresql"
     pg_ctlcluster --skip-systemctl-redirect "$version" main start
 }
@@ -119,17 +120,23 @@ ensure_postgres_db() {
 
 # The btrfs driver's tests make a loop-mounted btrfs image with
 # mkfs.btrfs (Debian's btrfs-progs); install it when missing.
-ensure_btrfs_progs() {
-    command -v mkfs.btrfs >/dev/null 2>&1 && return
-    [[ $(id -u) == 0 ]] || die "mkfs.btrfs missing: install btrfs-progs"
-    say "installing btrfs-progs"
+# Debian packages the tests need: mkfs.btrfs (btrfs-progs) for the btrfs
+# driver's loop-mounted image, shellcheck for the shell scripts and the
+# devstack plugin.  Installed when missing.
+ensure_debian_tools() {
+    local missing=()
+    command -v mkfs.btrfs >/dev/null 2>&1 || missing+=(btrfs-progs)
+    command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+    (( ${#missing[@]} )) || return 0
+    [[ $(id -u) == 0 ]] || die "missing ${missing[*]}: install them"
+    say "installing ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
         || die "apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq btrfs-progs \
-        >/dev/null || die "cannot install btrfs-progs"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" \
+        >/dev/null || die "cannot install ${missing[*]}"
 }
 
-ensure_btrfs_progs
+ensure_debian_tools
 ensure MariaDB 3306 mariadb_ready start_mariadb 60 \
     "/var/log/mysql/ and journal output"
 ensure PostgreSQL 5432 postgres_ready start_postgresql 60 \

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # The test command of manila_bk (README, .ci/run): builds or reuses the
 # virtualenv at .venv, makes sure the local services answer, then runs the
-# pep8 checks, the unit tests and the functional tests.
+# pep8 checks, the unit tests, the functional tests and the docs build.
 #
 #   tools/run-tests.sh                 everything
 #   tools/run-tests.sh --pep8          flake8 + hacking + check_no_eventlet
+#                                      + shellcheck of devstack/
 #   tools/run-tests.sh --unit [REGEX]  unit tests (also the driver compliance
 #                                      suites, which run from unit/ modules)
-#   tools/run-tests.sh --functional    functional tests (real processes)
+#   tools/run-tests.sh --functional    functional tests (real processes;
+#                                      the Keystone test installs Keystone
+#                                      into ~/.cache/manila-bk-keystone-venv)
+#   tools/run-tests.sh --docs          sphinx-build -W of doc/source (with
+#                                      doc/requirements.txt in the venv)
 #   tools/run-tests.sh --install-only  build .venv and stop
 #
-# --pep8, --unit and --functional combine.  A REGEX after the options is
-# passed to stestr as a test filter.  Every part runs even if an earlier one
-# failed; the exit status is non-zero if any failed.  The last line is
-# "N passed, M failed": test counts from stestr, plus one failure for each
-# part that failed without test counts (pep8, a test run that did not load).
+# --pep8, --unit, --functional and --docs combine.  A REGEX after the
+# options is passed to stestr as a test filter.  Every part runs even if an
+# earlier one failed; the exit status is non-zero if any failed.  The last
+# line is "N passed, M failed": test counts from stestr, plus one failure
+# for each part that failed without test counts (pep8, docs, a test run
+# that did not load).
 #
 # Environment: PYTHON (interpreter for the venv, default python3),
 # MANILA_BK_VENV (default .venv).  The functional tests read the service
@@ -29,13 +35,14 @@ VENV=${MANILA_BK_VENV:-$ROOT/.venv}
 PYTHON=${PYTHON:-python3}
 STAMP=$VENV/.manila_bk-install-stamp
 
-run_pep8=0 run_unit=0 run_functional=0 install_only=0
+run_pep8=0 run_unit=0 run_functional=0 run_docs=0 install_only=0
 filters=()
 for arg in "$@"; do
     case $arg in
         --pep8) run_pep8=1 ;;
         --unit) run_unit=1 ;;
         --functional) run_functional=1 ;;
+        --docs) run_docs=1 ;;
         --install-only) install_only=1 ;;
         -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, "");
                                  print}' "$0"; exit 0 ;;
@@ -44,8 +51,8 @@ for arg in "$@"; do
         *) filters+=("$arg") ;;
     esac
 done
-if (( run_pep8 + run_unit + run_functional == 0 )); then
-    run_pep8=1 run_unit=1 run_functional=1
+if (( run_pep8 + run_unit + run_functional + run_docs == 0 )); then
+    run_pep8=1 run_unit=1 run_functional=1 run_docs=1
 fi
 
 log() { printf '==> %s\n' "$*"; }
@@ -111,9 +118,48 @@ run_pep8_checks() {
     "$PY" -m flake8 || ok=0
     log "pep8: no eventlet imports"
     "$PY" tools/check_no_eventlet.py manila_bk || ok=0
+    log "pep8: shellcheck of the devstack plugin and the tools"
+    if command -v shellcheck >/dev/null; then
+        shellcheck -x devstack/plugin.sh devstack/settings \
+            devstack/lib/manila_bk tools/*.sh .ci/run || ok=0
+    else
+        log "pep8: shellcheck is not installed (apt-get install -y" \
+            "shellcheck)"
+        ok=0
+    fi
     if (( ! ok )); then
         failed=$((failed + 1))
         part_failed pep8
+    fi
+}
+
+# Documentation and release notes requirements, installed when their list
+# changes (the test requirements do not include Sphinx).
+ensure_docs_requirements() {
+    local stamp=$VENV/.manila_bk-docs-stamp want
+    want=$(sha256sum doc/requirements.txt | cut -d' ' -f1)
+    if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
+        return 0
+    fi
+    log "docs: installing doc/requirements.txt into $VENV"
+    pip_install -r doc/requirements.txt || return 1
+    echo "$want" > "$stamp"
+}
+
+run_docs_build() {
+    local out ok=1
+    out=$(mktemp -d)
+    log "docs: sphinx-build -W -b html doc/source (into $out)"
+    if ! ensure_docs_requirements; then
+        ok=0
+    elif ! "$PY" -m sphinx -W --keep-going -q -b html doc/source "$out"
+    then
+        ok=0
+    fi
+    rm -rf "$out"
+    if (( ! ok )); then
+        failed=$((failed + 1))
+        part_failed docs
     fi
 }
 
@@ -180,6 +226,10 @@ if (( run_functional )); then
         log "functional: SKIPPED, manila_bk/tests/functional has no" \
             "test modules yet"
     fi
+fi
+
+if (( run_docs )); then
+    run_docs_build
 fi
 
 if (( ${#failed_parts[@]} )); then

@@ -7,8 +7,8 @@ GROUP = 'coordination'
 opts = [
     cfg.StrOpt('backend_url',
                secret=True,
-               help='tooz coordination back end URL, for example '
-                    'redis://127.0.0.1:6379 . When set, per-share locks '
+               help='URL of the tooz coordination back end (for example '
+                    'redis://127.0.0.1:6379). When set, per-share locks '
                     '(snapshot create and delete, revert, backup) are tooz '
                     'locks shared by every node; when unset they are '
                     'oslo.concurrency file locks under lock_path, which '
