@@ -45,7 +45,7 @@ FULL = Profile(name='full', runs=3, l_files=16, l_bytes=2 * GiB,
                upstream_files=2000, revert_mib=(20, 256, 1024, 4096),
                api_records=(1000, 10000), api_clients=(1, 4, 8),
                api_seconds=8.0, api_max_requests=4000,
-               incremental_sets=('L', 'S'), api_path_runs=3)
+               incremental_sets=('L', 'S'), api_path_runs=1)
 
 
 class Clock:
