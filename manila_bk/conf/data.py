@@ -25,6 +25,15 @@ opts = [
                     'applied in time fails the operation; a rule not '
                     'removed in time stays queued for removal and is '
                     'checked again periodically and at start-up.'),
+    cfg.IntOpt('backup_snapshot_timeout',
+               default=600, min=1, max=86400,
+               help='Seconds the data service waits for the share service to '
+                    'take the temporary snapshot of a backup made with '
+                    'backup_from_snapshot, and at most to delete it '
+                    'afterwards. A snapshot not taken in time fails the '
+                    'backup; one not deleted in time is deleted later by '
+                    'the share service, which removes every temporary '
+                    'snapshot whose backup is no longer creating.'),
     cfg.FloatOpt('backup_progress_interval',
                  default=2.0, min=0.0, max=600.0,
                  help='Minimum seconds between two writes of a backup\'s '
@@ -41,6 +50,15 @@ opts = [
                     'backup_restoring, with no backup operation left that '
                     'explains it, before reconciliation frees it. Protects '
                     'requests the API is still in the middle of.'),
+    cfg.IntOpt('restore_share_ready_timeout',
+               default=600, min=1, max=86400,
+               help='Seconds the data service waits for the share service '
+                    'to get the target of a restore ready: to create a '
+                    'share created from a backup, or to extend a share '
+                    'smaller than the backup to the backup\'s size. A '
+                    'share not ready in time is not restored: the backup '
+                    'is available again and the project gets a user '
+                    'message.'),
     cfg.BoolOpt('backup_incremental_compare_content',
                 default=False,
                 help='Whether an incremental backup also reads every file '
@@ -60,6 +78,25 @@ opts = [
                     'error with a user message. 0 (the default) disables '
                     'the periodic check; "manila-bk-manage backup verify" '
                     'checks one backup on demand.'),
+    cfg.IntOpt('backup_retention_interval',
+               default=300, min=0, max=86400,
+               help='Seconds between two passes in which a data service '
+                    'with a backup back end applies the share backup '
+                    'retention policies set with "manila-bk-manage backup '
+                    'retention set": it requests the scheduled backups '
+                    'that are due and deletes the backups the policies no '
+                    'longer keep. 0 disables retention on this data '
+                    'service. The passes also depend on '
+                    'periodic_interval, which bounds how often they can '
+                    'run.'),
+    cfg.IntOpt('backup_schedule_min_interval',
+               default=900, min=1, max=86400,
+               help='Smallest number of seconds between two scheduled '
+                    'backups that a retention policy may ask for '
+                    '(--every-hours, which accepts fractions of an hour); '
+                    'shorter intervals are refused when the policy is set '
+                    'and raised to this value when it is applied. Lower it '
+                    'only for tests.'),
     cfg.FloatOpt('test_only_progress_delay',
                  default=0.0, min=0.0, max=60.0, advanced=True,
                  help='FOR TESTS ONLY: seconds the data service sleeps each '

@@ -29,6 +29,7 @@ from manila_bk.data.flows import backup as backup_flow
 from manila_bk.data.flows import delete as delete_flow
 from manila_bk.data.flows import recovery
 from manila_bk.data.flows import restore as restore_flow
+from manila_bk.data.flows import retention as retention_flow
 from manila_bk.data.flows import verify as verify_flow
 from manila_bk.data import rpcapi
 from manila_bk.db import api as db
@@ -62,6 +63,8 @@ class DataManager(manager.Manager):
         self._running_lock = threading.Lock()
         self._last_verify = time.monotonic()
         self._verifying = threading.Event()
+        self._last_retention = None
+        self._retaining = threading.Event()
         if self.backup_backend:
             backup_conf.register_backend_opts(CONF, self.backup_backend)
             section = CONF.get(self.backup_backend)
@@ -205,3 +208,32 @@ class DataManager(manager.Manager):
                                             skip=self.running())
         finally:
             self._verifying.clear()
+
+    @periodic_task.periodic_task(run_immediately=False)
+    def _apply_backup_retention(self, context):
+        """Every backup_retention_interval s (0: never), apply policies.
+
+        Only with a backup back end; one pass at a time, in the job pool.
+        Each policy is applied under its database lease, so data services
+        never apply one policy together (see flows.retention).
+        """
+        interval = CONF.backup_retention_interval
+        if not interval or self.driver is None or self._retaining.is_set():
+            return
+        now = time.monotonic()
+        if (self._last_retention is not None
+                and now - self._last_retention < interval):
+            return
+        self._last_retention = now
+        self._retaining.set()
+        try:
+            self.run_job(self._retention_pass, context.elevated())
+        except Exception:
+            self._retaining.clear()
+            raise
+
+    def _retention_pass(self, context):
+        try:
+            retention_flow.apply_policies(context, self.host)
+        finally:
+            self._retaining.clear()

@@ -10,11 +10,13 @@ from manila_bk.db.impl import access as _access
 from manila_bk.db.impl import backups as _backups
 from manila_bk.db.impl import messages as _messages
 from manila_bk.db.impl import quotas as _quotas
+from manila_bk.db.impl import retention as _retention
 from manila_bk.db.impl import services as _services
 from manila_bk.db.impl import share_types as _share_types
 from manila_bk.db.impl import shares as _shares
 from manila_bk.db.impl import snapshots as _snapshots
 from manila_bk.db import migration as _migration
+from manila_bk.db import reconnect as _reconnect
 
 
 # services
@@ -112,6 +114,20 @@ share_backup_update_if = _backups.share_backup_update_if
 share_backup_delete = _backups.share_backup_delete
 share_backup_get_all_by_host = _backups.share_backup_get_all_by_host
 
+# backup retention policies
+backup_retention_policy_get = _retention.backup_retention_policy_get
+backup_retention_policy_get_all = _retention.backup_retention_policy_get_all
+backup_retention_policy_set = _retention.backup_retention_policy_set
+backup_retention_policy_delete = _retention.backup_retention_policy_delete
+backup_retention_policy_claim = _retention.backup_retention_policy_claim
+backup_retention_policy_update_claimed = (
+    _retention.backup_retention_policy_update_claimed)
+
 # schema
 db_sync = _migration.db_sync
 db_version = _migration.db_version
+
+# Keep this last: every function above retries a call whose database
+# connection was lost (db/reconnect.py); unit/db/test_reconnect.py checks
+# that none was added below it.
+_reconnect.wrap_namespace(globals(), exclude=('db_sync', 'db_version'))

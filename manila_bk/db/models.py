@@ -231,6 +231,10 @@ class ShareBackup(SoftDeleteMixin, Base):
 
     ``parent_id`` names the backup an incremental one hard-links from;
     ``fail_reason`` says in words why a backup or restore failed.
+    ``temp_snapshot_host`` is the share host holding the temporary
+    snapshot a backup reads (``backup_from_snapshot``): set before it is
+    taken, cleared once it is deleted.  ``from_snapshot`` is set when the
+    snapshot was taken and the share freed.  The API shows neither.
     """
 
     __tablename__ = 'share_backups'
@@ -255,6 +259,36 @@ class ShareBackup(SoftDeleteMixin, Base):
     fail_reason = sa.Column(sa.String(1023))
     parent_id = sa.Column(sa.String(36))
     restore_share_id = sa.Column(sa.String(36))
+    temp_snapshot_host = sa.Column(sa.String(255))
+    from_snapshot = sa.Column(sa.Boolean, default=False)
+
+
+class BackupRetentionPolicy(SoftDeleteMixin, Base):
+    """A share's backup retention policy, applied by the data service.
+
+    ``keep_*`` follow restic's ``forget --keep-*`` (0: rule off);
+    ``backup_interval`` is the seconds between scheduled backups (NULL:
+    none).  ``claimed_by``/``claimed_until`` are the compare-and-swap
+    lease a data service holds while it applies the policy.
+    """
+
+    __tablename__ = 'backup_retention_policies'
+    __table_args__ = (sa.UniqueConstraint(
+        'share_id', 'deleted', name='uniq_backup_retention_policies_share'),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    share_id = sa.Column(sa.String(36), nullable=False)
+    project_id = sa.Column(sa.String(255))
+    keep_last = sa.Column(sa.Integer, nullable=False, default=0)
+    keep_daily = sa.Column(sa.Integer, nullable=False, default=0)
+    keep_weekly = sa.Column(sa.Integer, nullable=False, default=0)
+    backup_interval = sa.Column(sa.Integer)
+    incremental = sa.Column(sa.Boolean, nullable=False, default=False)
+    last_scheduled_at = sa.Column(DateTime)
+    last_scheduled_backup_id = sa.Column(sa.String(36))
+    last_applied_at = sa.Column(DateTime)
+    last_error = sa.Column(sa.String(1023))
+    claimed_by = sa.Column(sa.String(255))
+    claimed_until = sa.Column(DateTime)
 
 
 class Quota(SoftDeleteMixin, Base):

@@ -11,7 +11,10 @@ each exception to the layering is deliberate and visible here:
 * the API-side business layer (``share.api`` and its helpers,
   ``backup.api``) may import ``quota``, ``coordination`` and ``message``;
 * ``data`` flows may call the share service through ``share.rpcapi``
-  (another service's rpcapi, as STYLE.md allows).
+  (another service's rpcapi, as STYLE.md allows);
+* the backup retention flow (``data.flows.retention``) acts through
+  ``backup.api``, so that the backups it schedules and deletes obey the
+  quota, locks and status rules of API requests.
 
 Test code, console scripts (``cmd``) and the WSGI entry point are not
 layered: they assemble the layers.
@@ -129,10 +132,16 @@ RULES = (
          extras=(MESSAGE_API,), libs=WEB_LIBS),
     Rule('data managers and flows never import the web or API side, nor '
          "the share service's drivers",
-         (r'manila_bk\.data\.manager', r'manila_bk\.data\.flows(\..+)?'),
+         (r'manila_bk\.data\.manager',
+          r'manila_bk\.data\.flows(?!\.retention$)(\..+)?'),
          forbidden=(REST_API, API_SIDE, BUSINESS_API,
                     SHARE_DRIVERS),
          extras=(MESSAGE_API,), libs=WEB_LIBS),
+    Rule('the retention flow imports backup.api and otherwise follows the '
+         'data flow rule', r'manila_bk\.data\.flows\.retention',
+         forbidden=(REST_API, API_SIDE, BUSINESS_API,
+                    SHARE_DRIVERS),
+         extras=(MESSAGE_API, r'manila_bk\.backup\.api'), libs=WEB_LIBS),
 )
 
 # Layers that assemble the others and follow no import rule.
@@ -256,12 +265,17 @@ SYNTHETIC = [
      'manila_bk.share.api'),
     ('data/flows/bad.py', 'from manila_bk.share.drivers import base\n',
      'manila_bk.share.drivers.base'),
+    ('data/flows/bad_backup_api.py', 'from manila_bk.backup import api\n',
+     'manila_bk.backup.api'),
+    ('data/flows/retention.py', 'from manila_bk.share import api\n',
+     'manila_bk.share.api'),
     ('share/manager.py', 'from manila_bk.api import common\n',
      'manila_bk.api.common'),
     # Allowed: documented extras and ordinary layering.
     ('share/flows/ok.py', 'from manila_bk.message import api\n'
      'from manila_bk import quota\nfrom manila_bk.db import api\n', None),
     ('data/flows/ok.py', 'from manila_bk.share import rpcapi\n', None),
+    ('data/flows/retention.py', 'from manila_bk.backup import api\n', None),
     ('share/_ok.py', 'from manila_bk import coordination\n'
      'from manila_bk.message import api\nfrom manila_bk import quota\n',
      None),
