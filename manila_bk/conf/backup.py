@@ -109,14 +109,34 @@ backend_opts = [
                     'backups keep the algorithm they were made with.'),
     cfg.BoolOpt('backup_verify_on_restore',
                 default=True,
-                help='Whether a restore first re-reads the whole backup and '
-                     'checks it against its manifest, refusing to touch '
-                     'the share if anything is damaged. Checksums are '
-                     'checked while restoring either way.'),
+                help='Whether a restore checks the whole backup against its '
+                     'manifest before it changes the share, refusing to '
+                     'touch the share if anything is damaged. The backup '
+                     'is read once: its files are checked while they are '
+                     'copied into a staging directory on the share, and '
+                     'moved into place only when all of them matched; a '
+                     'share without room for the backup beside its data '
+                     'has the backup checked first and copied afterwards '
+                     '(read twice). Checksums are checked while restoring '
+                     'either way.'),
     cfg.IntOpt('backup_mount_timeout',
                default=120, min=1, max=3600,
                help='Seconds a mount or unmount command may run before it '
                     'is considered failed.'),
+    cfg.BoolOpt('backup_from_snapshot',
+                default=False,
+                help='Whether a backup reads its share through a temporary '
+                     'snapshot that the share service takes for it, when '
+                     'the share\'s back end reports snapshot_support and '
+                     'its driver can take such a snapshot (local, btrfs). '
+                     'The share is busy (backup_creating) only while the '
+                     'snapshot is taken, so clients can write to it during '
+                     'the copy, and the backup holds the share as it was '
+                     'when the snapshot was taken. The snapshot is never '
+                     'shown to users and is deleted after the backup, '
+                     'whatever the outcome. False (the default) keeps the '
+                     'share busy for the whole copy, as in Manila; so does '
+                     'a back end without snapshots.'),
 ]
 
 

@@ -26,6 +26,7 @@ from manila_bk import exception
 from manila_bk import manager
 from manila_bk.share import drivers
 from manila_bk.share.flows import access
+from manila_bk.share.flows import backup_snapshots
 from manila_bk.share.flows import create_delete
 from manila_bk.share.flows import recovery
 from manila_bk.share.flows import resize
@@ -79,8 +80,13 @@ class ShareManager(manager.Manager):
         """
         self.driver.do_setup()
         self.driver.check_for_setup_error()
-        recovery.reconcile_host(ctx_module.get_admin_context(), self.driver,
-                                self.host)
+        ctx = ctx_module.get_admin_context()
+        recovery.reconcile_host(ctx, self.driver, self.host)
+        try:
+            backup_snapshots.delete_orphans(ctx, self.driver)
+        except Exception:
+            LOG.exception('Could not look for orphaned backup snapshots; '
+                          'the periodic task looks again')
         self._invalidate_capabilities()
 
     # Jobs ----------------------------------------------------------------
@@ -92,14 +98,17 @@ class ShareManager(manager.Manager):
     def _job(self, flow, context, *args, lock_share=None):
         try:
             if lock_share is None:
-                flow(context, self.driver, *args)
-            else:
-                # Drivers render the full rule list: one access change
-                # (or revert, which re-applies rules) per share at a time.
-                with lockutils.lock('share-access-%s' % lock_share):
-                    flow(context, self.driver, *args)
+                return flow(context, self.driver, *args)
+            # Drivers render the full rule list: one access change (or
+            # revert, which re-applies rules) per share at a time.
+            with lockutils.lock('share-access-%s' % lock_share):
+                return flow(context, self.driver, *args)
         finally:
             self._invalidate_capabilities()
+
+    def _answer(self, flow, context, *args):
+        """Run ``flow`` in the job pool and return its result (RPC call)."""
+        return self._submit(flow, context, *args).result()
 
     def _get_share(self, context, share_id, expected):
         try:
@@ -175,6 +184,27 @@ class ShareManager(manager.Manager):
             self._submit(revert.revert_to_snapshot, context, share_id,
                          snapshot_id, lock_share=share_id)
 
+    def create_backup_snapshot(self, context, share_id, backup_id,
+                               access_to=None):
+        """Take backup ``backup_id``'s temporary snapshot of ``share_id``.
+
+        An RPC call (see rpcapi.ShareAPI.create_backup_snapshot): answers
+        the snapshot's export locations, or why there is none.
+        """
+        if self._get_share(context, share_id, None) is None:
+            return {'error': 'share %s is not found' % share_id}
+        return self._answer(backup_snapshots.create_backup_snapshot,
+                            context, share_id, backup_id,
+                            list(access_to or ()))
+
+    def delete_backup_snapshot(self, context, share_id, backup_id):
+        """Delete backup ``backup_id``'s temporary snapshot of ``share_id``.
+
+        A call or a cast; deleting a snapshot that is gone succeeds.
+        """
+        return self._answer(backup_snapshots.delete_backup_snapshot,
+                            context, share_id, backup_id)
+
     # Capabilities ----------------------------------------------------------
 
     def _invalidate_capabilities(self):
@@ -225,6 +255,11 @@ class ShareManager(manager.Manager):
                          'ended at %s', share.id, due)
                 self._submit(create_delete.delete_share, ctx, share.id,
                              False)
+
+    @periodic_task.periodic_task(run_immediately=False)
+    def _delete_orphan_backup_snapshots(self, context):
+        """Delete temporary backup snapshots whose backup is not creating."""
+        backup_snapshots.delete_orphans(context.elevated(), self.driver)
 
     @periodic_task.periodic_task(run_immediately=True)
     def _reap_expired_messages(self, context):

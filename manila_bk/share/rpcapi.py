@@ -1,9 +1,11 @@
 """Client side of the share service RPC API.
 
-Every method is a cast: it carries ids and small values, is sent to the
-share service that owns ``host`` (``host@backend#pool`` is served by
-``host@backend``) on topic ``CONF.share_topic``, and returns at once.  The
-receiving manager re-reads the database.
+Every method is sent to the share service that owns ``host``
+(``host@backend#pool`` is served by ``host@backend``) on topic
+``CONF.share_topic`` and carries ids and small values; the receiving
+manager re-reads the database.  Almost all are casts that return at once;
+the two backup snapshot methods are calls, because the data service
+needs the snapshot (or its removal) before it goes on.
 """
 
 import oslo_messaging as messaging
@@ -22,16 +24,19 @@ class ShareAPI:
     * 1.0 - Initial version: create_share, delete_share, extend_share,
       shrink_share, create_snapshot, delete_snapshot, update_access,
       revert_to_snapshot.
+    * 1.1 - create_backup_snapshot, delete_backup_snapshot (calls).
     """
 
-    RPC_API_VERSION = '1.0'
+    RPC_API_VERSION = '1.1'
 
-    def _cast(self, context, host, method, **kwargs):
-        target = messaging.Target(topic=CONF.share_topic,
-                                  version=self.RPC_API_VERSION)
-        client = rpc.get_client(target).prepare(
-            server=rpc.server_for_host(host))
-        client.cast(context, method, **kwargs)
+    def _client(self, host, version, timeout=None):
+        target = messaging.Target(topic=CONF.share_topic, version=version)
+        kwargs = {'timeout': timeout} if timeout else {}
+        return rpc.get_client(target).prepare(
+            server=rpc.server_for_host(host), **kwargs)
+
+    def _cast(self, context, host, method, version='1.0', **kwargs):
+        self._client(host, version).cast(context, method, **kwargs)
 
     def create_share(self, context, share_id, host):
         """Create share ``share_id`` (status creating) on ``host``."""
@@ -75,3 +80,37 @@ class ShareAPI:
         """
         self._cast(context, host, 'revert_to_snapshot', share_id=share_id,
                    snapshot_id=snapshot_id)
+
+    def create_backup_snapshot(self, context, share_id, backup_id, host,
+                               access_to=(), timeout=None):
+        """Take backup ``backup_id``'s temporary snapshot of ``share_id``.
+
+        A call, answered once the snapshot exists (or was refused), or
+        MessagingTimeout after ``timeout`` seconds.  The backup must be
+        creating.  ``access_to`` lists the addresses of the data nodes
+        that get read-only access to the snapshot's export.  Returns
+        ``{"export_locations": [{"path", "is_admin_only", "preferred"}]}``
+        on success, ``{"unsupported": reason}`` when the share's driver
+        takes no such snapshots, ``{"error": reason}`` on failure.
+        """
+        return self._client(host, '1.1', timeout).call(
+            context, 'create_backup_snapshot', share_id=share_id,
+            backup_id=backup_id, access_to=list(access_to or ()))
+
+    def delete_backup_snapshot(self, context, share_id, backup_id, host,
+                               wait=True, timeout=None):
+        """Delete backup ``backup_id``'s temporary snapshot of ``share_id``.
+
+        With ``wait``, a call that returns ``{"deleted": true}`` or
+        ``{"error": reason}`` (MessagingTimeout after ``timeout``
+        seconds); otherwise a cast that returns None.  Deleting a snapshot
+        that is gone succeeds.
+        """
+        if not wait:
+            self._cast(context, host, 'delete_backup_snapshot',
+                       version='1.1', share_id=share_id,
+                       backup_id=backup_id)
+            return None
+        return self._client(host, '1.1', timeout).call(
+            context, 'delete_backup_snapshot', share_id=share_id,
+            backup_id=backup_id)

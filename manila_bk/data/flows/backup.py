@@ -16,8 +16,14 @@ With no usable parent (none available, or not complete on the target) a
 full backup is made: the backup's ``backup_type`` becomes ``full`` (shown
 from API 2.85) and an INFO user message on the backup says so; a
 requested incremental is never an error.
+
+With ``backup_from_snapshot`` (see :mod:`.backup_snapshot`) the share is
+held only while a temporary snapshot is taken; the copy reads the
+snapshot, which is deleted before the backup's final status is set, in
+every outcome.
 """
 
+import contextlib
 import dataclasses
 
 from oslo_log import log as logging
@@ -25,6 +31,7 @@ from oslo_log import log as logging
 from manila_bk.common import states
 from manila_bk.data.backup import base
 from manila_bk.data.flows import access
+from manila_bk.data.flows import backup_snapshot
 from manila_bk.data.flows import common
 from manila_bk.db import api as db
 from manila_bk import exception
@@ -54,7 +61,11 @@ def create_backup(context, driver, backup_id, host):
     try:
         result = _copy(ctx, driver, backup, share)
     except _Failed as failed:
-        fail(ctx, backup, failed.phase, failed.exc, driver=driver)
+        # A share service that did not answer will not delete the
+        # snapshot now either: ask, but do not wait again.
+        fail(ctx, backup, failed.phase, failed.exc, driver=driver,
+             wait=not isinstance(failed.exc,
+                                 backup_snapshot.ShareServiceTimeout))
         return
     finish(ctx, backup, result)
 
@@ -69,23 +80,55 @@ def _copy(ctx, driver, backup, share):
     """The driver's BackupResult; raises _Failed naming the phase."""
     spec = _with_parent(ctx, common.backup_spec(backup))
     progress = common.ProgressWriter(ctx, backup.id, 'progress')
-    phase = common.PHASE_ACCESS
+    export = _snapshot_export(ctx, driver, backup, share)
+    if export is None:
+        steps = [(common.PHASE_ACCESS,
+                  lambda: access.granted(ctx, share, backup.id,
+                                         access.LEVEL_BACKUP)),
+                 (common.PHASE_MOUNT, lambda: common.local_share(share))]
+    else:
+        # The snapshot is exported to the data node by the share service.
+        steps = [(common.PHASE_MOUNT,
+                  lambda: backup_snapshot.mounted(share, export))]
+    return _run(driver, backup.id, spec, share.id, progress, steps)
+
+
+def _snapshot_export(ctx, driver, backup, share):
+    """The export of a temporary snapshot to copy from, or None."""
+    if not (backup_snapshot.enabled(driver) and
+            backup_snapshot.snapshot_support(ctx, share)):
+        return None
+    try:
+        return backup_snapshot.take(ctx, backup, share)
+    except Exception as exc:
+        LOG.exception('Backup %s failed while %s', backup.id,
+                      backup_snapshot.PHASE_SNAPSHOT)
+        raise _Failed(backup_snapshot.PHASE_SNAPSHOT, exc)
+
+
+def _run(driver, backup_id, spec, share_id, progress, steps):
+    """Enter each (phase, context manager) step, then let the driver copy.
+
+    The last step yields the directory to copy.
+    """
+    phase = steps[0][0]
     result = None
     try:
-        with access.granted(ctx, share, backup.id, access.LEVEL_BACKUP):
-            phase = common.PHASE_MOUNT
-            with common.local_share(share) as path:
-                phase = common.PHASE_BACKUP
-                result = driver.backup(
-                    spec, base.ShareSource(share.id, path), progress)
+        with contextlib.ExitStack() as stack:
+            path = None
+            for phase, enter in steps:
+                path = stack.enter_context(enter()) or path
+            phase = common.PHASE_BACKUP
+            result = driver.backup(spec, base.ShareSource(share_id, path),
+                                   progress)
     except Exception as exc:
         if result is None:
-            LOG.exception('Backup %s failed while %s', backup.id, phase)
+            LOG.exception('Backup %s failed while %s', backup_id, phase)
             raise _Failed(phase, exc)
         # The backup is complete; only unmounting failed.  The mount is
         # undone when the data service next starts.
         LOG.exception('Backup %s is complete but cleaning up after it '
-                      'failed', backup.id)
+                      'failed', backup_id)
     return result
 
 
@@ -103,9 +146,21 @@ def _with_parent(ctx, spec):
     return dataclasses.replace(spec, parent_id=parent.id)
 
 
-def finish(ctx, backup, result):
-    """Record a complete backup; the share is freed first."""
-    common.release_share(ctx, backup.share_id)
+def _free(ctx, backup, wait):
+    """Delete the backup's temporary snapshot; free the share if held."""
+    # Asked first: deleting the snapshot clears what the answer rests on.
+    held = backup_snapshot.holds_share(ctx, backup.id)
+    backup_snapshot.drop(ctx, backup.id, wait=wait)
+    if held:
+        common.release_share(ctx, backup.share_id)
+
+
+def finish(ctx, backup, result, wait=True):
+    """Record a complete backup; the share is freed first.
+
+    ``wait``: await the deletion of a temporary snapshot (else only ask).
+    """
+    _free(ctx, backup, wait)
     values = {'status': states.STATUS_AVAILABLE, 'progress': '100',
               'backup_type': result.backup_type,
               'parent_id': result.parent_id, 'fail_reason': None}
@@ -131,8 +186,11 @@ def _made_full(ctx, backup):
                         backup.project_id, level='INFO')
 
 
-def fail(ctx, backup, phase, exc, driver=None, detail=None):
-    """Set a failed backup to error; the share is freed."""
+def fail(ctx, backup, phase, exc, driver=None, detail=None, wait=True):
+    """Set a failed backup to error; the share is freed.
+
+    ``wait``: await the deletion of a temporary snapshot (else only ask).
+    """
     if driver is not None:
         with common.logged('Removing the partial data of backup %s'
                            % backup.id):
@@ -143,7 +201,7 @@ def fail(ctx, backup, phase, exc, driver=None, detail=None):
     common.user_message(ctx, common.RESOURCE_BACKUP, backup.id,
                         common.Action.CREATE_BACKUP, detail,
                         backup.project_id)
-    common.release_share(ctx, backup.share_id)
+    _free(ctx, backup, wait)
     common.set_backup(ctx, backup.id,
                       {'status': states.STATUS_ERROR, 'fail_reason': reason},
                       (states.STATUS_CREATING,))

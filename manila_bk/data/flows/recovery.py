@@ -6,14 +6,20 @@ process (``running``) is never touched.
 
 =======================  ====================================================
 backup creating (here)   complete on the target: finished (available);
-                         otherwise partial data removed, error, message
+                         otherwise partial data removed, error, message;
+                         either way its temporary snapshot (if it was
+                         made with ``backup_from_snapshot``) is queued for
+                         deletion on the share service, which also
+                         deletes, when it starts and periodically, any
+                         such snapshot whose backup is not creating
 backup restoring (here)  target share backup_restoring_error (it may be
                          half restored), backup available, message
 backup deleting (here)   the delete is run again (drivers are idempotent)
 backup creating, no      error after ``backup_unclaimed_timeout`` (the
 host                     request was lost); its share is freed
 share backup_creating    available, once ``backup_reconcile_grace`` passed
-with no backup creating  and nothing explains the status
+with no backup creating  and nothing explains the status (a backup copying
+                         a temporary snapshot freed its share already)
 share backup_restoring   backup_restoring_error and a message, likewise
 with no restore running
 mounts                   anything mounted below ``backup_mount_root`` is
@@ -53,23 +59,27 @@ class Interrupted(exception.ManilaBkException):
                'finished; start it again with a new request.')
 
 
-def reconcile_host(context, driver, host, running=(), local=True):
+def reconcile_host(context, driver, host, running=(), local=True,
+                   progress_cb=None):
     """Resolve what ``host`` left; returns lines saying what was done.
 
     ``local`` means this process runs on ``host``: leftover mounts and
     the access journal on this node are handled too.  A step that fails
-    is logged and reported; the others still run.
+    is logged and reported; the others still run.  ``progress_cb(done,
+    total)`` is told of each step and each backup reconciled.
     """
     ctx = common.admin(context)
     running = set(running)
     touched = set()
+    counter = common.WorkCounter(progress_cb)
     steps = []
     if local and not running:
         steps.append(('unmounting leftover mounts',
                       lambda: cleanup_mounts(driver)))
     steps += [
         ('backups of %s' % host,
-         lambda: _host_backups(ctx, driver, host, running, touched)),
+         lambda: _host_backups(ctx, driver, host, running, touched,
+                               counter)),
         ('unclaimed backups', lambda: fail_unclaimed(ctx)),
         ('busy shares', lambda: free_orphan_shares(ctx)),
         ('data node access', lambda: [
@@ -79,25 +89,29 @@ def reconcile_host(context, driver, host, running=(), local=True):
                 journal=local)]),
     ]
     report = []
+    counter.grow(len(steps))
     for what, step in steps:
         try:
             report += step()
         except Exception as exc:
             LOG.exception('Reconciling %s failed', what)
             report.append('%s: failed: %s' % (what, exc))
+        counter.advance()
     for line in report:
         LOG.info('Reconcile: %s', line)
     return report
 
 
-def _host_backups(ctx, driver, host, running, touched):
+def _host_backups(ctx, driver, host, running, touched, counter):
     report = []
-    for backup in db.share_backup_get_all_by_host(ctx, host, _WORK):
-        if backup.id in running:
-            continue
+    backups = [backup for backup in db.share_backup_get_all_by_host(
+        ctx, host, _WORK) if backup.id not in running]
+    counter.grow(len(backups))
+    for backup in backups:
         touched.update({backup.share_id, backup.restore_share_id} - {None})
         with common.logged('Reconciling backup %s' % backup.id):
             report.append(_backup(ctx, driver, host, backup))
+        counter.advance()
     return report
 
 
@@ -117,7 +131,7 @@ def _creating(ctx, driver, host, backup):
             if driver.exists(spec):
                 result = driver.backup(
                     spec, base.ShareSource(backup.share_id, ''), None)
-                backup_flow.finish(ctx, backup, result)
+                backup_flow.finish(ctx, backup, result, wait=False)
                 return 'backup %s: complete on the target, available' % (
                     backup.id)
         except Exception:
@@ -125,7 +139,7 @@ def _creating(ctx, driver, host, backup):
                           backup.id)
     backup_flow.fail(ctx, backup, common.PHASE_BACKUP,
                      Interrupted(host=host), driver=driver,
-                     detail=_INTERRUPTED)
+                     detail=_INTERRUPTED, wait=False)
     return 'backup %s: interrupted, partial data removed, error' % (
         backup.id)
 
@@ -186,14 +200,15 @@ class _Unclaimed(exception.ManilaBkException):
 
 
 def _live_backup_shares(ctx):
-    """Share ids with a backup being created or restored onto, anywhere."""
+    """Share ids held by a backup being created or restored onto."""
     creating, restoring = set(), set()
     for backup in db.share_backup_get_all(
             ctx, filters={'status': [states.STATUS_CREATING,
                                      states.BACKUP_STATUS_RESTORING]},
             project_only=False):
         if backup.status == states.STATUS_CREATING:
-            creating.add(backup.share_id)
+            if not backup.from_snapshot:
+                creating.add(backup.share_id)
         else:
             restoring.add(backup.restore_share_id or backup.share_id)
     return creating, restoring

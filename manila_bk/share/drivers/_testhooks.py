@@ -10,6 +10,15 @@ the environment variable ``MANILA_BK_TEST_PAUSE`` set to
 ``revert_journaled``  the journal is written, the trees are not swapped
 ``revert_swapped``    the trees are swapped, the old tree is not removed
 
+and of its snapshot creation:
+
+``snapshot_copied``   the copy is complete under its temporary name, not
+                      yet renamed into place
+
+and of its backup snapshots (``backup_from_snapshot``):
+
+``backup_snapshot_copied``  the share is copied, not yet renamed into place
+
 Unset (always, outside tests) :func:`pause` returns at once.  The
 variable is read on every call, so nothing is cached at import.
 """

@@ -96,6 +96,26 @@ class SnapshotResult:
 
 
 @dataclasses.dataclass(frozen=True)
+class BackupSnapshotSpec:
+    """The temporary snapshot of ``share`` that backup ``backup_id`` reads.
+
+    ``access_rules`` (read-only AccessRule records) say which data nodes
+    may mount it; none means it is read through a local path.
+    """
+
+    backup_id: str
+    share: ShareSpec
+    access_rules: tuple = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupSnapshotResult:
+    """Where the data service reads a backup's temporary snapshot."""
+
+    export_locations: tuple[ExportLocation, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class PoolCapabilities:
     """The capabilities and capacity of one pool, reported to placement."""
 
@@ -213,6 +233,41 @@ class LocalPathInterface(abc.ABC):
     @abc.abstractmethod
     def get_share_path(self, share):
         """Return the absolute path on this host holding the share's data."""
+
+
+class BackupSnapshotInterface(abc.ABC):
+    """The driver takes temporary snapshots for share backups.
+
+    Such a snapshot belongs to one backup, not to the tenant: it is not a
+    share snapshot (no database row, no quota, never listed or reverted
+    to) and does not keep the share from being deleted.  The share
+    service deletes it when the backup ends, and any left after a crash
+    (see :meth:`list_backup_snapshots`).  A driver without this interface
+    makes the data service back up from the live share.
+    """
+
+    @abc.abstractmethod
+    def create_backup_snapshot(self, snapshot):
+        """Take ``snapshot`` (a BackupSnapshotSpec); return its result.
+
+        Export the snapshot read-only to ``snapshot.access_rules``.
+        Taking a snapshot that already exists returns its exports; a
+        failure leaves nothing under the final name.
+        """
+
+    @abc.abstractmethod
+    def delete_backup_snapshot(self, snapshot):
+        """Unexport and delete ``snapshot``, complete or partial.
+
+        A snapshot that is already gone is success.
+        """
+
+    @abc.abstractmethod
+    def list_backup_snapshots(self):
+        """Return ``[(share_id, backup_id)]`` of every backup snapshot.
+
+        Partial ones (being made or deleted) are listed too.
+        """
 
 
 class ShareDriver(abc.ABC):

@@ -4,6 +4,8 @@ Layout under ``btrfs_mount_point`` (ids are validated as UUIDs first)::
 
     shares/share-<id>                      the share: a subvolume, exported
     snapshots/share-<id>/snapshot-<sid>    a snapshot: read-only subvolume
+    backup-snapshots/share-<id>/backup-<bid>  a backup's temporary
+                                           snapshot: read-only subvolume
     .work/creating-<id>                    a share being made (subvolume)
     .work/revert-<id>/                     the work directory of a revert
     .exports                               exports file unless configured
@@ -19,6 +21,10 @@ and shrink change it, and a shrink below the referenced bytes is refused.
 Capacity and free space are the file system's (``statvfs``); limits are
 thin: together they may exceed the capacity.  Snapshots are read-only
 subvolume snapshots: they take constant time and share every block.
+A backup's temporary snapshot (``backup_from_snapshot``) is one too,
+outside ``snapshots/`` so that no share snapshot sees it; it keeps every
+file's inode number and ctime, so an incremental backup read from it
+copies only what changed since the parent backup.
 
 Revert journal protocol (``.work/revert-<id>/``, in ``_btrfs_revert``):
 
@@ -50,6 +56,7 @@ import shutil
 from oslo_log import log as logging
 
 from manila_bk import exception
+from manila_bk.share.drivers import _backup_snapshots
 from manila_bk.share.drivers import _btrfs_cmd
 from manila_bk.share.drivers import _btrfs_revert
 from manila_bk.share.drivers import _exports
@@ -59,6 +66,7 @@ from manila_bk.share.drivers import base
 LOG = logging.getLogger(__name__)
 
 GiB = 1024 ** 3
+BACKUP_SNAPSHOTS = 'backup-snapshots'
 RECOVERY_FAILED = _btrfs_revert.FAILED
 _OUTCOME_RANK = {_btrfs_revert.CLEAN: 0, _btrfs_revert.ROLLED_BACK: 1,
                  _btrfs_revert.COMPLETED: 2, _btrfs_revert.FAILED: 3}
@@ -66,6 +74,7 @@ _OUTCOME_RANK = {_btrfs_revert.CLEAN: 0, _btrfs_revert.ROLLED_BACK: 1,
 
 class BtrfsShareDriver(base.ShareDriver,
                        base.SnapshotInterface,
+                       base.BackupSnapshotInterface,
                        base.CreateFromSnapshotInterface,
                        base.RevertInterface,
                        base.ResizeInterface,
@@ -104,6 +113,12 @@ class BtrfsShareDriver(base.ShareDriver,
         return os.path.join(self._snapshots_dir(snapshot.share.id),
                             'snapshot-' + snapshot.id)
 
+    def _backup_snapshot_path(self, snapshot):
+        return os.path.join(
+            self.root, BACKUP_SNAPSHOTS,
+            'share-' + base.validate_uuid(snapshot.share.id),
+            'backup-' + base.validate_uuid(snapshot.backup_id, 'backup'))
+
     def _work_path(self, kind, share_id):
         return os.path.join(self.root, '.work',
                             '%s-%s' % (kind, base.validate_uuid(share_id)))
@@ -115,14 +130,17 @@ class BtrfsShareDriver(base.ShareDriver,
                 reason='the subvolume of share %s is missing' % share.id)
         return path
 
-    def _export_locations(self, share):
+    def _export_path(self, path):
         export_host = self.config_get('btrfs_export_host')
         if not export_host:
             export_host = (self.host or '').split('@', 1)[0]
         if ':' in export_host and not export_host.startswith('['):
             export_host = '[%s]' % export_host
-        path = '%s:%s' % (export_host, self._share_path(share.id))
-        return [base.ExportLocation(path=path)]
+        return '%s:%s' % (export_host, path)
+
+    def _export_locations(self, share):
+        return [base.ExportLocation(
+            path=self._export_path(self._share_path(share.id)))]
 
     # Setup -----------------------------------------------------------
 
@@ -283,6 +301,34 @@ class BtrfsShareDriver(base.ShareDriver,
             raise exception.ShareDriverException(
                 reason='%s exists and is not a btrfs subvolume' % path)
         return self._export_locations(share)
+
+    # Backup snapshots ------------------------------------------------
+
+    def create_backup_snapshot(self, snapshot):
+        final = self._backup_snapshot_path(snapshot)
+        if not _btrfs_cmd.is_subvolume(final):
+            source = self.get_share_path(snapshot.share)
+            os.makedirs(os.path.dirname(final), exist_ok=True)
+            # Atomic and constant-time, as for share snapshots.
+            self.btrfs.snapshot(source, final, readonly=True)
+        self._apply_access(final, list(snapshot.access_rules),
+                           force_reload=False)
+        return base.BackupSnapshotResult(export_locations=(
+            base.ExportLocation(path=self._export_path(final),
+                                is_admin_only=True),))
+
+    def delete_backup_snapshot(self, snapshot):
+        final = self._backup_snapshot_path(snapshot)
+        self._apply_access(final, [], force_reload=False)
+        self.btrfs.delete_subvolume(final)
+        try:
+            os.rmdir(os.path.dirname(final))
+        except OSError:
+            pass
+
+    def list_backup_snapshots(self):
+        return _backup_snapshots.list_under(
+            os.path.join(self.root, BACKUP_SNAPSHOTS))
 
     # Revert ----------------------------------------------------------
 

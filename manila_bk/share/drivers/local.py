@@ -6,6 +6,8 @@ Layout under ``local_share_root`` (ids are validated as UUIDs first)::
     .snapshots/share-<id>/snapshot-<sid>/    a snapshot, read by nobody else
     .snapshots/share-<id>/.new-snapshot-<sid>/  a snapshot being copied
     .snapshots/share-<id>/.old-snapshot-<sid>/  a snapshot being deleted
+    .backup-snapshots/share-<id>/backup-<bid>/  a backup's temporary
+                                         snapshot (and .new-/.old- forms)
     .creating-<id>/                      a share being filled from a snapshot
     .deleting-<id>/                      a share being deleted
     .revert-<id>/                        the work directory of a revert
@@ -44,6 +46,13 @@ Snapshots copy a live directory: writes made by clients during the copy
 may or may not be in it (the share service stops new API operations on
 the share meanwhile, not NFS clients).
 
+A backup's temporary snapshot (``backup_from_snapshot``) is copied the
+same way, outside ``.snapshots`` so that no share snapshot and no share
+delete ever sees it.  The copy gives every file a new inode number and
+ctime: an incremental backup read from such a snapshot finds every file
+changed and copies it again (still complete and correct, but no smaller
+than a full one).  The btrfs driver's snapshots keep both.
+
 Because a revert swaps the share's top directory, NFS clients may see
 stale file handles afterwards; the exports file is re-applied and the
 reload command run once the swap is done.
@@ -56,6 +65,7 @@ import shutil
 from oslo_log import log as logging
 
 from manila_bk import exception
+from manila_bk.share.drivers import _backup_snapshots
 from manila_bk.share.drivers import _exports
 from manila_bk.share.drivers import _fsutils
 from manila_bk.share.drivers import _revert
@@ -65,6 +75,7 @@ from manila_bk.share.drivers import base
 LOG = logging.getLogger(__name__)
 
 GiB = 1024 ** 3
+BACKUP_SNAPSHOTS = '.backup-snapshots'
 RECOVERY_FAILED = _revert.FAILED
 _OUTCOME_RANK = {_revert.CLEAN: 0, _revert.ROLLED_BACK: 1,
                  _revert.COMPLETED: 2, _revert.FAILED: 3}
@@ -72,6 +83,7 @@ _OUTCOME_RANK = {_revert.CLEAN: 0, _revert.ROLLED_BACK: 1,
 
 class LocalShareDriver(base.ShareDriver,
                        base.SnapshotInterface,
+                       base.BackupSnapshotInterface,
                        base.CreateFromSnapshotInterface,
                        base.RevertInterface,
                        base.ResizeInterface,
@@ -123,14 +135,23 @@ class LocalShareDriver(base.ShareDriver,
                 reason='the data directory of share %s is missing' % share.id)
         return path
 
-    def _export_locations(self, share):
+    def _backup_snapshot_path(self, snapshot, prefix='backup-'):
+        return os.path.join(
+            self.root, BACKUP_SNAPSHOTS,
+            'share-' + base.validate_uuid(snapshot.share.id),
+            prefix + base.validate_uuid(snapshot.backup_id, 'backup'))
+
+    def _export_path(self, path):
         export_host = self.config_get('local_export_host')
         if not export_host:
             export_host = (self.host or '').split('@', 1)[0]
         if ':' in export_host and not export_host.startswith('['):
             export_host = '[%s]' % export_host
-        path = '%s:%s' % (export_host, self._share_path(share.id))
-        return [base.ExportLocation(path=path)]
+        return '%s:%s' % (export_host, path)
+
+    def _export_locations(self, share):
+        return [base.ExportLocation(
+            path=self._export_path(self._share_path(share.id)))]
 
     # Setup -----------------------------------------------------------
 
@@ -267,6 +288,7 @@ class LocalShareDriver(base.ShareDriver,
             try:
                 _fsutils.copy_tree(source, temp)
                 _fsutils.sync_filesystem(self.root)
+                _testhooks.pause('snapshot_copied')
                 os.rename(temp, final)
             except BaseException:
                 _fsutils.remove_tree(temp)
@@ -306,6 +328,50 @@ class LocalShareDriver(base.ShareDriver,
             _fsutils.fsync_dir(self.root)
         self._write_size(share.id, share.size)
         return self._export_locations(share)
+
+    # Backup snapshots ------------------------------------------------
+
+    def create_backup_snapshot(self, snapshot):
+        final = self._backup_snapshot_path(snapshot)
+        if not os.path.isdir(final):
+            source = self.get_share_path(snapshot.share)
+            temp = self._backup_snapshot_path(snapshot, '.new-backup-')
+            os.makedirs(os.path.dirname(final), exist_ok=True)
+            _fsutils.remove_tree(temp)
+            try:
+                _fsutils.copy_tree(source, temp)
+                _testhooks.pause('backup_snapshot_copied')
+                _fsutils.sync_filesystem(self.root)
+                os.rename(temp, final)
+            except BaseException:
+                _fsutils.remove_tree(temp)
+                raise
+            _fsutils.fsync_dir(os.path.dirname(final))
+        self._apply_access(final, list(snapshot.access_rules),
+                           force_reload=False)
+        return base.BackupSnapshotResult(export_locations=(
+            base.ExportLocation(path=self._export_path(final),
+                                is_admin_only=True),))
+
+    def delete_backup_snapshot(self, snapshot):
+        final = self._backup_snapshot_path(snapshot)
+        self._apply_access(final, [], force_reload=False)
+        gone = self._backup_snapshot_path(snapshot, '.old-backup-')
+        try:
+            os.rename(final, gone)
+        except FileNotFoundError:
+            pass
+        _fsutils.remove_tree(gone)
+        _fsutils.remove_tree(
+            self._backup_snapshot_path(snapshot, '.new-backup-'))
+        try:
+            os.rmdir(os.path.dirname(final))
+        except OSError:
+            pass
+
+    def list_backup_snapshots(self):
+        return _backup_snapshots.list_under(
+            os.path.join(self.root, BACKUP_SNAPSHOTS))
 
     # Revert ----------------------------------------------------------
 

@@ -32,8 +32,9 @@ class ShareAPITestCase(base.TestCase):
                                                    **kwargs)
 
     def test_version_history_documents_current_version(self):
-        self.assertEqual('1.0', rpcapi.ShareAPI.RPC_API_VERSION)
+        self.assertEqual('1.1', rpcapi.ShareAPI.RPC_API_VERSION)
         self.assertIn('1.0 - ', rpcapi.ShareAPI.__doc__)
+        self.assertIn('1.1 - ', rpcapi.ShareAPI.__doc__)
 
     def test_create_share_casts_to_backend_of_pool(self):
         self.api.create_share(self.ctx, 'sid', HOST)
@@ -82,7 +83,53 @@ class ShareAPITestCase(base.TestCase):
         casts = [name for name in vars(rpcapi.ShareAPI)
                  if not name.startswith('_') and callable(
                      getattr(rpcapi.ShareAPI, name))]
-        self.assertEqual(8, len(casts))
+        self.assertEqual(10, len(casts))
         for name in casts:
             self.assertTrue(callable(getattr(manager.ShareManager, name)),
                             name)
+
+    def _target_and_prepare(self):
+        target = self.get_client.call_args[0][0]
+        return target, self.get_client.return_value.prepare.call_args
+
+    def test_create_backup_snapshot_calls_with_timeout_at_1_1(self):
+        self.prepared.call.return_value = {'export_locations': []}
+        answer = self.api.create_backup_snapshot(
+            self.ctx, 'sid', 'bid', HOST, access_to=('10.0.0.5',),
+            timeout=42)
+        self.assertEqual({'export_locations': []}, answer)
+        target, prepare = self._target_and_prepare()
+        self.assertEqual(('1.1', CONF.share_topic),
+                         (target.version, target.topic))
+        self.assertEqual(mock.call(server='node1@backend1', timeout=42),
+                         prepare)
+        self.prepared.call.assert_called_once_with(
+            self.ctx, 'create_backup_snapshot', share_id='sid',
+            backup_id='bid', access_to=['10.0.0.5'])
+        self.prepared.cast.assert_not_called()
+
+    def test_delete_backup_snapshot_wait_calls(self):
+        self.prepared.call.return_value = {'deleted': True}
+        self.assertEqual({'deleted': True}, self.api.delete_backup_snapshot(
+            self.ctx, 'sid', 'bid', HOST, timeout=7))
+        target, prepare = self._target_and_prepare()
+        self.assertEqual('1.1', target.version)
+        self.assertEqual(mock.call(server='node1@backend1', timeout=7),
+                         prepare)
+        self.prepared.call.assert_called_once_with(
+            self.ctx, 'delete_backup_snapshot', share_id='sid',
+            backup_id='bid')
+
+    def test_delete_backup_snapshot_no_wait_casts_at_1_1(self):
+        self.assertIsNone(self.api.delete_backup_snapshot(
+            self.ctx, 'sid', 'bid', HOST, wait=False))
+        target, prepare = self._target_and_prepare()
+        self.assertEqual('1.1', target.version)
+        self.prepared.cast.assert_called_once_with(
+            self.ctx, 'delete_backup_snapshot', share_id='sid',
+            backup_id='bid')
+        self.prepared.call.assert_not_called()
+
+    def test_old_casts_keep_version_1_0(self):
+        self.api.update_access(self.ctx, 'sid', HOST)
+        self.assertEqual('1.0', self.get_client.call_args[0][0].version)
