@@ -67,6 +67,13 @@ class BackupLimitExceeded(exception.QuotaError):
     message = 'Maximum number of backups allowed (%(allowed)d) exceeded.'
 
 
+class RestoreExtendOverQuota(exception.QuotaError):
+    message = ('Restoring backup %(backup_id)s needs share %(share_id)s '
+               'extended from %(size)sG to %(new_size)sG, which exceeds the '
+               'allowed gigabytes quota: %(consumed)sG of %(quota)sG has '
+               'been consumed.')
+
+
 class ShareBackupSizeExceedsAvailableQuota(exception.QuotaError):
     message = ('Requested backup exceeds allowed Backup gigabytes quota. '
                'Requested %(requested)sG, quota is %(quota)sG and '
@@ -319,20 +326,25 @@ class API:
         return db.share_backup_update(context, backup.id,
                                       {'status': status})
 
-    def delete(self, context, backup_id):
-        """Move an available or error backup to deleting and cast."""
+    def delete(self, context, backup_id, statuses=DELETABLE):
+        """Move an available or error backup to deleting and cast.
+
+        ``statuses`` narrows what may be deleted (backup retention deletes
+        only available backups).
+        """
         backup = self.get(context, backup_id)
-        if backup.status not in DELETABLE:
+        wanted = ' or '.join(statuses)
+        if backup.status not in statuses:
             raise exception.InvalidShareBackup(
-                reason='Backup %s status must be available or error, not %s'
-                       % (backup.id, backup.status))
+                reason='Backup %s status must be %s, not %s'
+                       % (backup.id, wanted, backup.status))
         if db.share_backup_update_if(
                 context, backup.id, {'status': states.STATUS_DELETING},
-                expected_status=DELETABLE) is None:
+                expected_status=list(statuses)) is None:
             current = self.get(context, backup.id)
             raise exception.InvalidShareBackup(
-                reason='Backup %s status must be available or error, not %s'
-                       % (backup.id, current.status))
+                reason='Backup %s status must be %s, not %s'
+                       % (backup.id, wanted, current.status))
         try:
             # The data service that made the backup deletes it (its
             # back end holds it); one never claimed goes to any of them.
@@ -350,15 +362,15 @@ class API:
     def restore(self, context, backup_id, target_share_id=None):
         """Restore into the source share, or (2.91) into another share.
 
-        404 unknown backup or share; 400 backup not available, share not
-        available or smaller than the backup; 403 another project's or a
-        soft-deleted share; 409 share busy.  Returns {backup_id, share_id}.
+        A target smaller than the backup is accepted: the data service has
+        its share service extend it to the backup's size first, charging
+        the growth to the ``gigabytes`` quota like an extend.  404 unknown
+        backup or share; 400 backup not available, share not available;
+        403 another project's or a soft-deleted share; 409 share busy; 413
+        when the extension would exceed the gigabytes or per-share quota.
+        Returns {backup_id, share_id}.
         """
-        backup = self.get(context, backup_id)
-        if backup.status != states.STATUS_AVAILABLE:
-            raise exception.InvalidShareBackup(
-                reason='Backup %s status must be available, not %s'
-                       % (backup.id, backup.status))
+        backup = self._available_backup(self.get(context, backup_id))
         share = db.share_get(context, target_share_id or backup.share_id,
                              project_only=True)
         _check_usable_share(context, share, 'restore a backup to')
@@ -367,9 +379,7 @@ class API:
                 reason="Share to be restored to must be available, but "
                        "share %s is '%s'" % (share.id, share.status))
         if (backup.size or 0) > share.size:
-            raise exception.InvalidShare(
-                reason='Share size %d is too small to restore backup of '
-                       'size %d' % (share.size, backup.size))
+            self._check_extension(context, backup, share)
         with coordination.share_lock(share.id):
             self._start_restore(context, backup, share)
         try:
@@ -380,16 +390,33 @@ class API:
             raise
         return {'backup_id': backup.id, 'share_id': share.id}
 
-    def _start_restore(self, context, backup, share):
-        if db.share_backup_update_if(
-                context, backup.id,
-                {'status': states.BACKUP_STATUS_RESTORING,
-                 'restore_share_id': share.id, 'restore_progress': '0'},
-                expected_status=[states.STATUS_AVAILABLE]) is None:
-            current = self.get(context, backup.id)
+    @staticmethod
+    def _available_backup(backup):
+        if backup.status != states.STATUS_AVAILABLE:
             raise exception.InvalidShareBackup(
                 reason='Backup %s status must be available, not %s'
-                       % (backup.id, current.status))
+                       % (backup.id, backup.status))
+        return backup
+
+    @staticmethod
+    def _check_extension(context, backup, share):
+        """413 now if extending ``share`` to the backup's size cannot fit.
+
+        Only a check: the data service charges the quota when it asks for
+        the extension (and fails the restore cleanly if it no longer fits).
+        """
+        new_size = int(backup.size)
+        quota.check_per_share_gigabytes(context, share.project_id, new_size)
+        usage = quota.get_project_quotas(context, share.project_id,
+                                         usages=True)['gigabytes']
+        consumed = usage['in_use'] + usage['reserved']
+        if 0 <= usage['limit'] < consumed + new_size - share.size:
+            raise RestoreExtendOverQuota(
+                backup_id=backup.id, share_id=share.id, size=share.size,
+                new_size=new_size, quota=usage['limit'], consumed=consumed)
+
+    def _start_restore(self, context, backup, share):
+        self._claim_for_restore(context, backup, share)
         if db.share_update_if(
                 context, share.id,
                 {'status': states.STATUS_BACKUP_RESTORING,
@@ -402,6 +429,17 @@ class API:
             raise exception.ShareBusy(share_id=share.id,
                                       status=current.status)
 
+    def _claim_for_restore(self, context, backup, share):
+        if db.share_backup_update_if(
+                context, backup.id,
+                {'status': states.BACKUP_STATUS_RESTORING,
+                 'restore_share_id': share.id, 'restore_progress': '0'},
+                expected_status=[states.STATUS_AVAILABLE]) is None:
+            current = self.get(context, backup.id)
+            raise exception.InvalidShareBackup(
+                reason='Backup %s status must be available, not %s'
+                       % (backup.id, current.status))
+
     @staticmethod
     def _undo_restore(context, backup, share):
         db.share_update_if(context, share.id,
@@ -412,3 +450,41 @@ class API:
             context, backup.id,
             {'status': states.STATUS_AVAILABLE, 'restore_share_id': None},
             expected_status=[states.BACKUP_STATUS_RESTORING])
+
+    # -- a new share from a backup (share API create) ----------------------
+
+    def source_backup(self, context, backup_id):
+        """The backup a new share is to be created from.
+
+        400 for a backup that does not exist or that the context's
+        project may not see (as for any id in a request body), that is
+        not available, or when no data service can restore it.
+        """
+        try:
+            backup = self.get(context, backup_id)
+        except exception.ShareBackupNotFound:
+            raise exception.Invalid(
+                message='No backup exists with ID %s.' % backup_id)
+        self._available_backup(backup)
+        if backup_backend_service(context) is None:
+            raise BackupBackendUnavailable()
+        return backup
+
+    def restore_to_new_share(self, context, backup, share):
+        """Claim ``backup`` for ``share`` (new, creating) and cast.
+
+        The data service waits until the share service created the share,
+        then restores.  400 if the backup is no longer available; on a
+        cast failure the backup is available again and the error raised.
+        """
+        self._claim_for_restore(context, backup, share)
+        try:
+            self.data_rpcapi.restore_backup(context, backup.id, share.id)
+        except Exception:
+            LOG.exception('Could not cast restore of backup %s into new '
+                          'share %s', backup.id, share.id)
+            db.share_backup_update_if(
+                context, backup.id,
+                {'status': states.STATUS_AVAILABLE, 'restore_share_id': None},
+                expected_status=[states.BACKUP_STATUS_RESTORING])
+            raise

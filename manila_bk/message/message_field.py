@@ -138,6 +138,20 @@ class Detail:
     DATA_NODE_ACCESS_FAILED = (
         '110', 'The data service could not reach the share (access rule or '
                'mount failed). Contact your administrator.')
+    # manila_bk: restores into a share of another size, or a new share
+    RESTORE_EXTEND_FAILED = (
+        '120', 'The share could not be extended to the size of the backup '
+               '(the gigabytes quota is exceeded or the share driver '
+               'failed), so the backup was not restored. The share was not '
+               'changed and its status has been set back to available.')
+    RESTORE_SHARE_NOT_READY = (
+        '121', 'The share was not ready for the restore in time (it was '
+               'still being created or extended, or its status changed), so '
+               'the backup was not restored and the share was not changed.')
+    CREATE_FROM_BACKUP_FAILED = (
+        '122', 'The share could not be created from the backup. The share '
+               'status has been set to error; delete it and try again. The '
+               'backup is kept.')
 
     ALL = (UNKNOWN_ERROR, NO_VALID_HOST, FILTER_AVAILABILITY,
            FILTER_CAPABILITIES, FILTER_CAPACITY, FILTER_DRIVER,
@@ -150,7 +164,9 @@ class Detail:
            BACKUP_FAILED, RESTORE_FAILED, BACKUP_TARGET_UNAVAILABLE,
            INTERRUPTED_BY_RESTART, REVERT_SUCCEEDED, BACKUP_DAMAGED,
            RESTORE_NOT_STARTED, DATA_NODE_ACCESS_FAILED,
-           INCREMENTAL_MADE_FULL, BACKUP_VERIFY_FAILED)
+           INCREMENTAL_MADE_FULL, BACKUP_VERIFY_FAILED,
+           RESTORE_EXTEND_FAILED, RESTORE_SHARE_NOT_READY,
+           CREATE_FROM_BACKUP_FAILED)
 
 
 _ACTIONS = dict(Action.ALL)

@@ -15,6 +15,7 @@ import datetime
 
 from oslo_log import log as logging
 
+from manila_bk.backup import api as backup_api
 from manila_bk.common import states
 from manila_bk.common import utils
 from manila_bk import conf
@@ -36,6 +37,9 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 _UPDATABLE = ('display_name', 'display_description', 'is_public')
+# The progress of a share created from a backup until it is restored
+# (the data service sets 100% then).
+FROM_BACKUP_PROGRESS = '0%'
 
 
 def _retention_seconds():
@@ -53,6 +57,7 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
         self.share_rpcapi = rpcapi.ShareAPI()
         self.message_api = message_api.API()
         self.types_api = share_types.API()
+        self.backup_api = backup_api.API()
 
     # -- reading ----------------------------------------------------------
 
@@ -85,21 +90,22 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
 
     def create(self, context, share_proto, size, name=None, description=None,
                share_type_id=None, availability_zone=None, metadata=None,
-               is_public=False, snapshot_id=None):
-        """Create a share (status creating), place it and cast creation."""
+               is_public=False, snapshot_id=None, source_backup_id=None):
+        """Create a share (status creating), place it and cast creation.
+
+        With ``source_backup_id`` the share holds that backup's data: it
+        is at least as large as the backup (its size by default), goes
+        creating -> backup_restoring -> available (error if the restore
+        fails) and its progress reaches 100% once restored.  400 when the
+        backup is unknown to the project, not available or cannot be
+        restored, or with ``snapshot_id`` too.
+        """
         proto = self._check_proto(share_proto)
         metadata = _common.check_metadata(metadata)
         if not context.project_id:
             raise exception.InvalidInput(reason='a share needs a project')
-        snapshot = parent = None
-        if snapshot_id:
-            snapshot, parent = self._source_snapshot(context, snapshot_id)
-            size = snapshot.size if size is None else size
-        size = _common.check_size(size)
-        if snapshot is not None and size < snapshot.size:
-            raise exception.InvalidInput(
-                reason="Share size '%s' must be equal or greater than "
-                       "snapshot size" % size)
+        snapshot, parent, backup, size = self._sources(
+            context, snapshot_id, source_backup_id, size)
         share_type = self._resolve_type(context, share_type_id, parent)
         availability_zone = self._known_zone(context, availability_zone)
         if parent is not None:
@@ -116,6 +122,9 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
             'snapshot_id': snapshot_id,
             'availability_zone': availability_zone,
         }
+        if backup is not None:
+            values.update(source_backup_id=backup.id,
+                          progress=FROM_BACKUP_PROGRESS)
         values.update(share_types.get_capability_specs(share_type))
         try:
             share = db.share_create(context, values, metadata=metadata)
@@ -123,7 +132,42 @@ class API(_snapshots.SnapshotsMixin, _access.AccessMixin):
             quota.release(context, context.project_id,
                           {'shares': 1, 'gigabytes': size})
             raise
+        if backup is not None:
+            self._restore_into_new(context, share, backup)
         return self._schedule(context, share, share_type, parent)
+
+    def _sources(self, context, snapshot_id, source_backup_id, size):
+        """(snapshot, parent share, backup, checked size) of a create."""
+        snapshot = parent = backup = None
+        if snapshot_id and source_backup_id:
+            raise exception.InvalidInput(
+                reason='a share is created from a snapshot or from a '
+                       'backup, not both')
+        if snapshot_id:
+            snapshot, parent = self._source_snapshot(context, snapshot_id)
+            source, what = snapshot, 'snapshot'
+        elif source_backup_id:
+            backup = self.backup_api.source_backup(context, source_backup_id)
+            source, what = backup, 'backup'
+        else:
+            return None, None, None, _common.check_size(size)
+        size = _common.check_size(source.size if size is None else size)
+        if size < (source.size or 0):
+            raise exception.InvalidInput(
+                reason="Share size '%s' must be equal or greater than "
+                       "%s size" % (size, what))
+        return snapshot, parent, backup, size
+
+    def _restore_into_new(self, context, share, backup):
+        # Cast before the share service is asked to create the share: if
+        # the data service cannot be asked, nothing exists yet to undo.
+        try:
+            self.backup_api.restore_to_new_share(context, backup, share)
+        except Exception:
+            db.share_delete(context, share.id)
+            quota.release(context, share.project_id,
+                          {'shares': 1, 'gigabytes': share.size})
+            raise
 
     @staticmethod
     def _check_proto(share_proto):

@@ -6,6 +6,10 @@ send keys from newer microversions); an action body must hold exactly one
 action key.  Values whose syntax Manila checks in code (sizes given as
 numeric strings, booleans given as "True", access rules) are checked by the
 controllers after the schema.
+
+``source_backup_id`` in a share create body is manila_bk's own extension
+(honoured from 2.80, where share backups begin): the new share is created
+from that backup, and ``size`` may then be left out.
 """
 
 NAME_MAX = 255
@@ -54,8 +58,14 @@ create = {
                 'scheduler_hints': {'type': ['object', 'null']},
                 'mount_point_name': nullable_string,
                 'encryption_key_ref': nullable_string,
+                'source_backup_id': {'type': ['string', 'null'],
+                                     'minLength': 1, 'maxLength': 36},
             },
-            'required': ['share_proto', 'size'],
+            'required': ['share_proto'],
+            # "size" may be left out only when a backup gives it.
+            'if': {'properties': {'source_backup_id': {'type': 'string'}},
+                   'required': ['source_backup_id']},
+            'else': {'required': ['size']},
             'additionalProperties': True,
         },
     },

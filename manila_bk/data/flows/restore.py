@@ -1,19 +1,26 @@
 """Restore a backup: the backup is restoring, the target share
-backup_restoring (the backup's own share, or another from API 2.91).
+backup_restoring (the backup's own share, or another from API 2.91), or
+creating (a new share created from the backup).
 
-Grant the data node read-write access, reach the share's data, let the
-driver make it an exact mirror of the backup, then unmount and revoke in
-every outcome.
+First the target is made ready (:mod:`restore_target`: a new share is
+waited for, a share smaller than the backup is extended through its share
+service).  Then grant the data node read-write access, reach the share's
+data, let the driver make it an exact mirror of the backup, then unmount
+and revoke in every outcome.
 
 =============================  ==============================================
 outcome                        result
 =============================  ==============================================
 restored                       share available, backup available, 100%
+                               (a new share: progress 100%)
 failed before the share was    share available, backup available, message;
-changed (access, mount, the    a backup found damaged or missing on the
-backup damaged or missing)     target becomes error with a fail_reason
+changed (not ready, access,    a backup found damaged or missing on the
+mount, the backup damaged or   target becomes error with a fail_reason
+missing)
 failed while changing it       share backup_restoring_error, backup
                                available, message
+a new share, any failure       share error (its quota is given back when it
+                               is deleted), backup as above, message
 =============================  ==============================================
 """
 
@@ -23,6 +30,7 @@ from manila_bk.common import states
 from manila_bk.data.backup import base
 from manila_bk.data.flows import access
 from manila_bk.data.flows import common
+from manila_bk.data.flows import restore_target
 from manila_bk.db import api as db
 from manila_bk import exception
 
@@ -46,13 +54,18 @@ def restore_backup(context, driver, backup_id, share_id, host):
                           {'status': states.STATUS_AVAILABLE},
                           (states.BACKUP_STATUS_RESTORING,))
         return
+    new = restore_target.is_new_share(share, backup)
+    phase = common.PHASE_CHECK
     try:
-        common.check_share(share, states.STATUS_BACKUP_RESTORING)
         if driver is None:
             raise common.NoBackupBackend(host=host)
+        phase = restore_target.PHASE_PREPARE
+        share = restore_target.prepare(ctx, backup, share)
+        phase = common.PHASE_CHECK
+        common.check_share(share, states.STATUS_BACKUP_RESTORING)
     except exception.ManilaBkException as exc:
-        _failed(ctx, driver, backup, share, common.PHASE_CHECK, exc,
-                touched=False)
+        _failed(ctx, driver, backup, share, phase, exc, touched=False,
+                new=new)
         return
     LOG.info('Restore of backup %s onto share %s started on %s', backup.id,
              share.id, host)
@@ -60,9 +73,10 @@ def restore_backup(context, driver, backup_id, share_id, host):
         _copy(ctx, driver, backup, share)
     except _Failed as failed:
         _failed(ctx, driver, backup, share, failed.phase, failed.exc,
-                failed.touched and not _untouched(driver, failed.exc))
+                failed.touched and not _untouched(driver, failed.exc),
+                new=new)
         return
-    _finish(ctx, backup, share)
+    _finish(ctx, backup, share, new)
 
 
 class _Failed(Exception):
@@ -111,9 +125,14 @@ def _untouched(driver, exc):
         bool(getattr(driver, 'verify_on_restore', False))
 
 
-def _finish(ctx, backup, share):
-    common.set_share(ctx, share.id, states.STATUS_AVAILABLE,
-                     (states.STATUS_BACKUP_RESTORING,))
+def _finish(ctx, backup, share, new):
+    values = {'status': states.STATUS_AVAILABLE}
+    if new:
+        values['progress'] = restore_target.PROGRESS_DONE
+    if db.share_update_if(ctx, share.id, values, expected_status=[
+            states.STATUS_BACKUP_RESTORING]) is None:
+        LOG.warning('Share %s was no longer backup_restoring; not setting '
+                    'it available', share.id)
     if common.set_backup(ctx, backup.id,
                          {'status': states.STATUS_AVAILABLE,
                           'restore_progress': '100'},
@@ -121,27 +140,40 @@ def _finish(ctx, backup, share):
         LOG.info('Backup %s restored onto share %s', backup.id, share.id)
 
 
-def _failed(ctx, driver, backup, share, phase, exc, touched):
-    reason = common.fail_reason(phase, exc)
-    broken = isinstance(exc, _BROKEN_BACKUP)
+def _share_outcome(phase, exc, touched, broken, new):
+    """(action, detail, status, expected statuses) for the share."""
+    if new:
+        return (common.Action.CREATE, common.Detail.CREATE_FROM_BACKUP_FAILED,
+                states.STATUS_ERROR, (states.STATUS_BACKUP_RESTORING,
+                                      states.STATUS_CREATING))
     if touched:
         detail = common.Detail.RESTORE_FAILED
     elif broken:
         detail = common.DETAIL_BACKUP_DAMAGED
     else:
-        detail = common.detail_for(phase, exc) or \
-            common.DETAIL_RESTORE_NOT_STARTED
-    common.user_message(ctx, common.RESOURCE_SHARE, share.id,
-                        common.Action.RESTORE_BACKUP, detail,
-                        share.project_id)
+        detail = getattr(exc, 'detail', None) or \
+            common.detail_for(phase, exc) or common.DETAIL_RESTORE_NOT_STARTED
+    return (common.Action.RESTORE_BACKUP, detail,
+            states.STATUS_BACKUP_RESTORING_ERROR if touched
+            else states.STATUS_AVAILABLE, (states.STATUS_BACKUP_RESTORING,))
+
+
+def _failed(ctx, driver, backup, share, phase, exc, touched, new=False):
+    reason = common.fail_reason(phase, exc)
+    broken = isinstance(exc, _BROKEN_BACKUP)
+    action, detail, status, expected = _share_outcome(phase, exc, touched,
+                                                      broken, new)
+    common.user_message(ctx, common.RESOURCE_SHARE, share.id, action,
+                        detail, share.project_id)
     if broken:
+        # DETAIL_BACKUP_DAMAGED says the share was not changed: only true
+        # when the damage was found before writing (verify_on_restore).
         common.user_message(ctx, common.RESOURCE_BACKUP, backup.id,
                             common.Action.RESTORE_BACKUP,
-                            common.DETAIL_BACKUP_DAMAGED, backup.project_id)
-    common.set_share(ctx, share.id,
-                     states.STATUS_BACKUP_RESTORING_ERROR if touched
-                     else states.STATUS_AVAILABLE,
-                     (states.STATUS_BACKUP_RESTORING,))
+                            common.Detail.BACKUP_VERIFY_FAILED if touched
+                            else common.DETAIL_BACKUP_DAMAGED,
+                            backup.project_id)
+    common.set_share(ctx, share.id, status, expected)
     values = {'status': states.STATUS_AVAILABLE}
     if broken:
         values = {'status': states.STATUS_ERROR, 'fail_reason': reason}

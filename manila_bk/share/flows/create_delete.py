@@ -57,11 +57,17 @@ def create_share(context, driver, share_id):
 
 
 def finish_create(context, share, exports):
-    """Store ``exports`` and move ``share`` from creating to available."""
+    """Store ``exports`` and move ``share`` from creating to available.
+
+    A share created from a backup goes to backup_restoring instead: the
+    data service restores the backup into it, then makes it available.
+    """
     db.share_export_locations_update(context, share.id,
                                      common.export_dicts(exports))
+    status = (states.STATUS_BACKUP_RESTORING if share.source_backup_id
+              else states.STATUS_AVAILABLE)
     done = db.share_update_if(
-        context, share.id, {'status': states.STATUS_AVAILABLE,
+        context, share.id, {'status': status,
                             'launched_at': utils.utcnow()},
         expected_status=[states.STATUS_CREATING])
     if done is None:

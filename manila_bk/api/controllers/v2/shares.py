@@ -15,6 +15,7 @@ from manila_bk.api.controllers.v2 import share_metadata
 from manila_bk.api import microversion as mv
 from manila_bk.api.schemas import shares as schema
 from manila_bk.api.views import shares as views
+from manila_bk.backup import api as backup_api
 from manila_bk import exception
 from manila_bk.share import api as share_api
 from manila_bk.share import share_types
@@ -34,6 +35,10 @@ SORT_KEYS = {
     'is_public': 'is_public', 'task_state': 'task_state',
     'progress': 'progress', 'source_backup_id': 'source_backup_id',
 }
+
+# From this version a share create body may name a backup to create the
+# share from (``source_backup_id``, manila_bk's extension of Manila's API).
+SOURCE_BACKUP_VERSION = '2.80'
 
 # Query parameters passed through unchanged to the business layer.
 _PLAIN_FILTERS = ('name', 'status', 'share_type_id', 'project_id',
@@ -95,6 +100,7 @@ class SharesController(rest.RestController):
         super().__init__()
         self.share_api = share_api.API()
         self.types_api = share_types.API()
+        self.backup_api = backup_api.API()
 
     def _list(self, detailed):
         common.authorize('share:get_all')
@@ -129,10 +135,38 @@ class SharesController(rest.RestController):
         common.authorize('share:create')
         body = _params.require_entity(common.body(), 'share')
         common.validate(schema.create, body)
-        kwargs = share_actions.create_args(
-            self.share_api, self.types_api, dict(body['share']))
+        data = dict(body['share'])
+        backup_id = self._source_backup(data)
+        kwargs = share_actions.create_args(self.share_api, self.types_api,
+                                           data)
+        if backup_id:
+            kwargs['source_backup_id'] = backup_id
         share = self.share_api.create(common.context(), **kwargs)
         return {'share': views.detail(share)}
+
+    def _source_backup(self, data):
+        """The id of the backup to create the share from, or None.
+
+        From 2.80 only (before, the key is ignored like any unknown one);
+        the backup's size is the default size.  400 for a backup the
+        caller cannot see, or with ``snapshot_id``.
+        """
+        backup_id = data.get('source_backup_id')
+        if not backup_id or not mv.at_least(SOURCE_BACKUP_VERSION):
+            if 'size' not in data:
+                raise exception.InvalidRequestBody(
+                    reason="share: 'size' is a required property")
+            return None
+        if data.get('snapshot_id'):
+            raise _params.bad_request('A share is created from a snapshot '
+                                      'or from a backup, not both.')
+        _params.require_uuid(backup_id, lambda: _params.bad_request(
+            'No backup exists with ID %s.' % backup_id))
+        backup = self.backup_api.source_backup(common.context(), backup_id)
+        common.authorize('share_backup:restore',
+                         _params.owner_target(backup))
+        data.setdefault('size', backup.size)
+        return backup.id
 
     @pecan.expose('json')
     def put(self, share_id):

@@ -366,15 +366,13 @@ class RestoreTestCase(BackupAPITestCase):
             self.assertEqual(status, self.status(target))
         self.assertEqual('available', self.backup_status(self.backup))
 
-    def test_restore_target_smaller_than_backup_400(self):
+    def test_restore_target_smaller_than_backup_is_accepted(self):
+        # The data service extends it first (test_api_restore_anywhere).
         target = api_fakes.share(self.ctx, size=1)
-        exc = self.assertRaises(exception.InvalidShare, self.api.restore,
-                                self.user, self.backup.id, target.id)
-        self.assertIn('too small', exc.msg)
-        db.share_update(self.ctx, self.share.id, {'size': 1})
-        self.assertRaises(exception.InvalidShare, self.api.restore,
-                          self.user, self.backup.id)
-        self.rpc.restore_backup.assert_not_called()
+        self.api.restore(self.user, self.backup.id, target.id)
+        self.assertEqual('backup_restoring', self.status(target))
+        self.rpc.restore_backup.assert_called_once_with(
+            self.user, self.backup.id, target.id)
 
     def test_restore_source_grown_since_backup_is_allowed(self):
         db.share_update(self.ctx, self.share.id, {'size': 4})
