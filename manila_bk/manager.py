@@ -24,6 +24,13 @@ class Manager(periodic_task.PeriodicTasks):
 
     def __init__(self, host):
         super().__init__(CONF)
+        # oslo.service runs a task declared without a spacing every 60 s,
+        # however often periodic_tasks() is called; here such a task runs
+        # every periodic_interval seconds, as that option says.
+        self._periodic_spacing = {
+            name: CONF.periodic_interval
+            if spacing == periodic_task.DEFAULT_INTERVAL else spacing
+            for name, spacing in self._periodic_spacing.items()}
         self.host = host
         self.service_id = None
         self._pool = None

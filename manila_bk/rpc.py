@@ -7,6 +7,7 @@ Casts carry ids and small values; receivers re-read the database.
 
 import threading
 
+from oslo_config import cfg
 import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 
@@ -43,8 +44,27 @@ def init():
     global _TRANSPORT
     with _LOCK:
         if _TRANSPORT is None:
-            _TRANSPORT = messaging.get_rpc_transport(CONF)
+            transport = messaging.get_rpc_transport(CONF)
+            set_driver_defaults(CONF)
+            _TRANSPORT = transport
     return _TRANSPORT
+
+
+def set_driver_defaults(conf):
+    """Defaults manila_bk gives the RabbitMQ driver's options.
+
+    Called once the transport registered them and before it connects.
+    Every request is a cast, and a cast whose queue vanished is lost with
+    its record left in a transitional status.  Durable queues (and the
+    persistent messages oslo.messaging then sends) survive a broker
+    restart, and a cast sent while a service is still reconnecting after
+    one lands in the queue instead of being dropped.
+    """
+    try:
+        conf.set_default('amqp_durable_queues', True,
+                         group='oslo_messaging_rabbit')
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        pass  # another driver (fake:// in one process)
 
 
 def cleanup():

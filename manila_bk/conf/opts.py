@@ -31,8 +31,12 @@ def list_opts():
 def set_defaults(conf=None):
     """Defaults manila_bk sets on the options of other libraries."""
     # On the option objects themselves, so the generated sample shows it.
+    # A service retries a database call whose connection was lost (a
+    # server restart) instead of leaving its work in a transitional
+    # status; see db/reconnect.py.
     cfg.set_defaults(db_options.database_opts,
-                     connection=database.DEFAULT_CONNECTION)
+                     connection=database.DEFAULT_CONNECTION,
+                     use_db_reconnect=True)
     logging.set_defaults(default_log_levels=logging.get_default_log_levels()
                          + ['pecan=WARN', 'amqp=WARN', 'stevedore=WARN',
                             'alembic=WARN'])
