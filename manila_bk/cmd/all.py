@@ -67,7 +67,8 @@ def main(argv=None):
     api = api_server.APIServer(api_app.setup_app(CONF),
                                CONF.osapi_share_listen,
                                CONF.osapi_share_listen_port,
-                               CONF.osapi_share_threads)
+                               CONF.osapi_share_threads,
+                               backlog=CONF.backlog)
 
     def on_started():
         _ensure_default_type(share_services)

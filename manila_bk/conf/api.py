@@ -18,6 +18,13 @@ opts = [
                default=16, min=1, max=1024,
                help='Number of threads each API worker uses to serve '
                     'requests concurrently.'),
+    cfg.IntOpt('backlog',
+               default=4096, min=1, max=65535,
+               help='Number of connections the kernel queues for the '
+                    'share API until it accepts them (the listen backlog '
+                    'of its socket, capped by net.core.somaxconn). When '
+                    'many clients connect at once, connections beyond it '
+                    'are dropped or reset.'),
     cfg.StrOpt('auth_strategy',
                default='noauth',
                choices=[('noauth', 'Tokens are "user:project"; no token '

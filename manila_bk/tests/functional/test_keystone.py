@@ -16,6 +16,8 @@ import testtools
 
 from manila_bk.tests.functional import fixtures as ffx
 from manila_bk.tests.functional import keystone_fixture as ksf
+from manila_bk.tests.functional import test_api_bad_input as live
+from manila_bk.tests.functional import test_security_matrix as matrix
 
 SERVICE_USER = 'manila_bk'
 PASSWORD = 'pw-%s' % uuid.uuid4().hex[:12]
@@ -189,6 +191,31 @@ class KeystoneAuthTest(testtools.TestCase):
             self.assertIn('unauthorized', resp.json())
             self.assertIn(self.keystone.url,
                           resp.headers.get('WWW-Authenticate', ''))
+
+    def test_every_matrix_action_is_401_without_a_valid_token(self):
+        # The anonymous column of test_security_matrix under Keystone.
+        names = {name: str(uuid.uuid4()) for name in (
+            'snapshot', 'rule', 'bshare', 'backup', 'target')}
+        names.update(share=self.share['id'], ip='10.0.0.9')
+        refused = []
+        for action in matrix.ACTIONS:
+            path = live._substitute(action.path, names)
+            body = live._substitute(action.body, names)
+            for token in (None, 'not-a-token'):
+                headers = dict(matrix.EXPERIMENTAL, **{
+                    'X-OpenStack-Manila-API-Version': action.version})
+                if token:
+                    headers['X-Auth-Token'] = token
+                resp = requests.request(
+                    action.method, self.deployment.endpoint + path,
+                    json=body, headers=headers, timeout=30)
+                if resp.status_code != 401 or \
+                        'unauthorized' not in resp.json():
+                    refused.append((action.name, token, resp.status_code))
+        self.assertEqual([], refused)
+        shown = self.member.json('share', 'show', self.share['id'])
+        self.assertEqual(('ks-share', 'available'),
+                         (shown['name'], shown['status']))
 
     def test_token_of_member_works_over_plain_http(self):
         session = self.keystone.session('project-one-member', PASSWORD,

@@ -62,7 +62,9 @@ class ShareMetadataTest(fakes.ControllerTestCase):
     def test_delete_item(self):
         delete = self.patch_share_api('delete_metadata')
         response = self.request('DELETE', URL + '/k')
-        self.assertIn(response.status, (200, 204))
+        # Manila's code; pecan alone would turn the empty 200 into a 204.
+        self.assertEqual(200, response.status)
+        self.assertEqual('', response.text)
         delete.assert_called_once_with(self.ctx, fakes.SHARE_ID, 'k')
 
     def test_delete_missing_item_is_404(self):
