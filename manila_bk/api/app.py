@@ -10,6 +10,7 @@ The stack, outermost first::
     PathDispatcher      / (version discovery) and /healthcheck
                         (oslo.middleware) skip authentication
     auth                noauth or keystonemiddleware + context
+    EmptyOk             keeps a bodiless 200 a 200 (pecan makes it 204)
     pecan               RootController with the hooks of hooks.py
 """
 
@@ -24,6 +25,7 @@ import pecan
 import webob.dec
 
 from manila_bk.api import auth
+from manila_bk.api import common
 from manila_bk.api.controllers import root
 from manila_bk.api import faults
 from manila_bk.api import hooks
@@ -104,6 +106,8 @@ def _is_sane_body(req):
 class TextGuard(object):
     """400 for a URL or body that does not decode or nests too deeply.
 
+    A URL holding NUL is refused too: no id or name holds one.
+
     webob decodes them lazily: when that fails inside pecan, pecan logs a
     traceback and answers a bare 400 (a RecursionError from the JSON
     parser even becomes a 500), and outside pecan the WSGI server answers
@@ -117,9 +121,12 @@ class TextGuard(object):
     def __call__(self, req):
         path = req.environ.get('PATH_INFO', '')
         query = req.environ.get('QUERY_STRING', '')
-        if not _is_text(path.encode('latin-1')) or not all(
-                _is_text(parse.unquote_to_bytes(part))
-                for part in query.replace('+', ' ').split('&')):
+        parts = [parse.unquote_to_bytes(part)
+                 for part in query.replace('+', ' ').split('&')]
+        # NUL: no id or name holds one, and PostgreSQL refuses it in text.
+        if not _is_text(path.encode('latin-1')) or '\x00' in path or \
+                not all(_is_text(part) and b'\x00' not in part
+                        for part in parts):
             return faults.fault_response(400, 'Malformed request url')
         if (req.content_type in DECODED_CONTENT_TYPES
                 and req.is_body_readable and not _is_sane_body(req)):
@@ -144,6 +151,29 @@ class PathDispatcher(object):
         return self.protected_app(environ, start_response)
 
 
+class EmptyOk(object):
+    """Keep a bodiless 200 a 200.
+
+    pecan turns every 200 without a body into a 204; Manila answers 200
+    (metadata item delete, restore of a share not in the recycle bin) and
+    clients may check the exact code.  Controllers mark such answers with
+    ``common.empty_response(200)``.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            if status.startswith('204') and environ.get(common.ENV_EMPTY_OK):
+                status = '200 OK'
+                headers = [h for h in headers
+                           if h[0].lower() != 'content-length']
+                headers.append(('Content-Length', '0'))
+            return start_response(status, headers, exc_info)
+        return self.application(environ, start)
+
+
 def make_pecan_app():
     """The bare pecan application (no authentication, no middleware)."""
     return pecan.make_app(
@@ -152,6 +182,7 @@ def make_pecan_app():
         force_canonical=False,
         guess_content_type_from_ext=False,
         custom_renderers={'json': JsonRenderer},
+        wrap_app=EmptyOk,
         debug=False)
 
 

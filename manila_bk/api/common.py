@@ -15,6 +15,8 @@ from manila_bk import policy
 CONF = cfg.CONF
 
 ENV_CONTEXT = 'manila_bk.context'
+# Set when a controller answers 200 without a body (see app.EmptyOk).
+ENV_EMPTY_OK = 'manila_bk.empty_ok'
 ENV_URL_PROJECT = 'manila_bk.url_project_id'
 JSON_TYPES = ('application/json', '')
 PAGING_KEYS = ('limit', 'offset', 'marker', 'sort_key', 'sort_dir')
@@ -54,7 +56,9 @@ def set_status(code):
 
 
 def empty_response(code):
-    """End the request with ``code`` and no body (202/204 answers)."""
+    """End the request with ``code`` and no body (200/202/204 answers)."""
+    if code == 200:
+        pecan.request.environ[ENV_EMPTY_OK] = True
     response = pecan.response
     response.status = code
     response.body = b''
@@ -75,12 +79,42 @@ def body():
         raise exception.InvalidRequestBody(reason='the body is empty')
     try:
         parsed = jsonutils.loads(raw.decode('utf-8'))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: nested too deeply (TextGuard checks this only
+        # for the JSON content types; a body without one comes here).
         raise exception.InvalidRequestBody(reason='cannot understand JSON')
     if not isinstance(parsed, dict):
         raise exception.InvalidRequestBody(
             reason='the body must be a JSON object')
+    problem = _unstorable_string(parsed)
+    if problem:
+        raise exception.InvalidRequestBody(reason=problem)
     return parsed
+
+
+def _unstorable_string(parsed):
+    """Why a string of a parsed body cannot be stored, or None.
+
+    JSON may escape a lone surrogate (``"\\ud800"``), which UTF-8 cannot
+    encode (the database driver fails), and NUL, which PostgreSQL refuses
+    in text.  Names, descriptions, metadata and ids never need either.
+    """
+    stack = [parsed]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            if '\x00' in value:
+                return 'strings may not contain NUL characters'
+            try:
+                value.encode('utf-8')
+            except UnicodeEncodeError:
+                return 'strings must be valid Unicode (no lone surrogates)'
+    return None
 
 
 def validate(schema, value):

@@ -56,8 +56,3 @@ reset_status = {
     },
     'additionalProperties': True,
 }
-
-access = {
-    'type': 'object',
-    'additionalProperties': True,
-}

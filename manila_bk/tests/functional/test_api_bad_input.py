@@ -43,11 +43,14 @@ class LiveAPIMixin:
     """One manila-bk-all per test class, HTTP helpers and log checks."""
 
     names = None
+    # {section: {option: value}} for the deployment's manila.conf.
+    extra_config = None
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.deployment = ffx.Deployment('all', 'sqlite')
+        cls.deployment = ffx.Deployment('all', 'sqlite',
+                                        extra_config=cls.extra_config)
         cls.names = {}
         try:
             cls.deployment.start()
@@ -580,6 +583,27 @@ GENERIC_ROWS = [
     Row('body_too_large_action', 'POST', '/shares/$share/action', 413,
         raw=BIG_BODY),
     Row('body_nested_too_deep', 'POST', '/shares', 400, raw=DEEP_JSON),
+    # Found by reliability/test_hostile_strings.py and test_fuzz.py
+    # (500s before).
+    Row('body_nested_too_deep_empty_content_type', 'POST', '/shares', 400,
+        raw=DEEP_JSON, headers={'Content-Type': ''}),
+    # requests escapes a lone surrogate as JSON allows: "\ud800x".
+    Row('body_lone_surrogate_in_name', 'POST', '/shares', 400,
+        body=_share(name='\ud800x'), message='surrogate'),
+    Row('body_nul_in_name', 'POST', '/shares', 400,
+        body=_share(name='a\x00b'), message='NUL'),
+    Row('body_nul_in_metadata_key', 'POST', '/shares/$share/metadata', 400,
+        body={'metadata': {'k\x00': 'v'}}, message='NUL'),
+    Row('body_lone_surrogate_backup_name', 'POST', '/share-backups', 400,
+        body={'share_backup': {'share_id': '$share', 'name': '\udfff'}},
+        headers={'X-OpenStack-Manila-API-Experimental': 'True'}),
+    Row('body_lone_surrogate_snapshot_description', 'PUT',
+        '/snapshots/$snapshot', 400,
+        body={'snapshot': {'description': '\ud83d'}}),
+    Row('path_nul', 'GET', '/types/%00', 400,
+        message='Malformed request url'),
+    Row('query_nul', 'GET', '/shares?name=a%00', 400,
+        message='Malformed request url'),
     Row('body_not_utf8', 'POST', '/shares', 400, raw=b'\xff\xfe{}'),
     Row('body_unknown_charset', 'POST', '/shares', 400, raw='{}',
         headers={'Content-Type': 'application/json; charset=bogus'}),

@@ -108,3 +108,14 @@ class DamageTestCase(driver_helpers.DriverTestCase):
         leftovers = [n for n in os.listdir(self.restore_to)
                      if n.startswith('.mbk-restore-')]
         self.assertEqual([], leftovers)
+
+    def test_restore_without_verify_reports_missing_file_as_damage(self):
+        # Regression (reliability/test_integrity.py): a file missing from
+        # the backup was a plain FileNotFoundError, so the backup stayed
+        # available and every later restore failed the same way.
+        self.driver = self.make_driver(backup_verify_on_restore=False)
+        os.unlink(self._data(b'docs/deep/er/and/deeper/leaf'))
+        exc = self.assertRaises(base.BackupCorrupted, self.do_restore,
+                                self.backup, self.restore_to)
+        self.assertIn('leaf is missing from the backup', str(exc))
+        self.assertIs(False, exc.target_untouched)
