@@ -36,7 +36,7 @@ class Profile:
 
 QUICK = Profile(name='quick', runs=3, l_files=16, l_bytes=256 * MiB,
                 s_files=10000, s_dirs=200, s_small_files=1000,
-                upstream_files=400, revert_mib=(20, 256),
+                upstream_files=1000, revert_mib=(20, 256),
                 api_records=(1000, 10000), api_clients=(1, 2),
                 api_seconds=1.5, api_max_requests=400,
                 incremental_sets=('S',), api_path_runs=1)

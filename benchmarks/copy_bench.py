@@ -12,8 +12,9 @@ directory), so each peer's copy time is the peer of both.
 
 The per-file copier is slow (three processes per file), so it copies a
 subset of S (the first ``upstream_files`` files); the engine and
-``cp -a`` copy the same subset too, for a like-for-like ratio.  The
-issue's ratio (engine files/s on S over the copier's) uses S's figure.
+``cp -a`` copy the same subset too, in the same rounds.  The issue's
+ratio (engine files/s over the copier's) compares the two on that same
+subset; the engine's files/s on the whole of S is reported beside it.
 """
 
 import os

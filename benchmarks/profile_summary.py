@@ -55,10 +55,18 @@ def parse(lines, within=None):
     return total, inclusive, own
 
 
-def summarize(path, within=None, top=25):
-    """The summary as a dict (for the JSON results) of file ``path``."""
+def summarize(path, within=None, top=25, skip_common=False):
+    """The summary as a dict (for the JSON results) of file ``path``.
+
+    ``skip_common`` leaves out of the inclusive list the frames on every
+    sampled stack (a server's request-handling stack, say), so that the
+    list shows where the samples part.
+    """
     with open(path) as handle:
         total, inclusive, own = parse(handle, within)
+    if skip_common:
+        inclusive = collections.Counter(
+            {name: n for name, n in inclusive.items() if n < total})
 
     def share(counter):
         return [{'function': name, 'percent': 100.0 * n / total}
@@ -73,8 +81,11 @@ def main(argv=None):
     parser.add_argument('profile')
     parser.add_argument('--within')
     parser.add_argument('--top', type=int, default=25)
+    parser.add_argument('--skip-common', action='store_true',
+                        help='leave out the frames on every stack')
     args = parser.parse_args(argv)
-    result = summarize(args.profile, args.within, args.top)
+    result = summarize(args.profile, args.within, args.top,
+                       args.skip_common)
     print('%d samples%s' % (result['samples'], ' within %s' % args.within
                             if args.within else ''))
     for kind in ('inclusive', 'self'):

@@ -80,5 +80,5 @@ def api_hook(store, seconds=6.0):
                               10000)
             proc.wait()
             store['GET /v2' + path] = profile_summary.summarize(
-                raw, 'detail', 20)
+                raw, 'detail', 25, skip_common=True)
     return hook

@@ -168,7 +168,9 @@ def _results():
                  'S-subset': {'bytes': 1, 'files': 10, 'tools': {
                      'upstream per-file copier': {
                          'median_s': 1, 'mib_s': 1, 'files_s': 50.0,
-                         'samples': [1]}}, 'ratios': {}}},
+                         'samples': [1]}},
+                     'ratios': {'engine backup': {
+                         'upstream per-file copier': 30.0}}}},
         'incremental': {'S': {
             'bytes': 1, 'files': 1, 'mutation': {
                 'changed': 1, 'added': 1, 'removed': 1},
@@ -198,11 +200,13 @@ class TargetsTestCase(unittest.TestCase):
                               'SQLite, 1 client: p95']['met'])
         self.assertIsNone(rows['restore of L: throughput / cp -a']['met'])
 
-    def test_evaluate_upstream_ratio_uses_s_files_per_second(self):
+    def test_evaluate_upstream_ratio_compares_the_same_files(self):
         rows = self._by_name()
         row = rows['backup of S: files/s / upstream per-file copier']
-        self.assertEqual(80.0, row['value'])
-        self.assertTrue(row['met'])
+        self.assertEqual(30.0, row['value'])
+        self.assertFalse(row['met'])
+        self.assertIn('same 10 files', row['note'])
+        self.assertIn('engine on all of S: 80.0 x', row['note'])
 
     def test_report_markdown_and_rst_carry_same_figures(self):
         results = _results()
@@ -231,6 +235,10 @@ class ProfileSummaryTestCase(TreeTestCase):
         self.assertEqual(100.0, incl['main (x.py)'])
         self.assertEqual(75.0, own['f (y.py)'])
         self.assertNotIn('main (x.py)', own)
+        parted = profile_summary.summarize(raw, within='x.py',
+                                           skip_common=True)
+        incl = {r['function']: r['percent'] for r in parted['inclusive']}
+        self.assertEqual({'f (y.py)': 75.0, 'g (y.py)': 25.0}, incl)
 
 
 if __name__ == '__main__':

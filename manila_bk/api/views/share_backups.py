@@ -2,12 +2,14 @@
 
 Manila renders backups without ``links``; ``progress`` and
 ``restore_progress`` are strings ('0'..'100'); ``host`` and ``topic`` are
-shown to administrators only; ``backup_type`` appears at 2.85.
+shown to administrators only; ``backup_type`` appears at 2.85.  The
+microversion and the caller are looked at once per response, not once per
+backup.
 """
 
 from manila_bk.api import common
+from manila_bk.api.views import timefmt
 from manila_bk.api import microversion as mv
-from manila_bk.common import utils
 
 COLLECTION = 'share_backups'
 URL_COLLECTION = 'share-backups'
@@ -27,27 +29,41 @@ def summary(backup):
     }
 
 
+def _renderer():
+    """A function rendering the details of a backup for this request."""
+    with_type = mv.at_least('2.85')
+    is_admin = common.context().is_admin
+
+    def render(backup):
+        isotime = timefmt.isotime
+        view = {
+            'id': backup.id,
+            'name': backup.display_name,
+            'share_id': backup.share_id,
+            'status': backup.status,
+            'description': backup.display_description,
+            'size': backup.size,
+            'created_at': isotime(backup.created_at),
+            'updated_at': isotime(backup.updated_at),
+            'availability_zone': backup.availability_zone,
+            'progress': _progress(backup.progress),
+            'restore_progress': _progress(backup.restore_progress),
+        }
+        if with_type:
+            view['backup_type'] = backup.backup_type
+        if is_admin:
+            view['host'] = backup.host
+            view['topic'] = backup.topic
+        return view
+    return render
+
+
 def detail(backup):
-    view = summary(backup)
-    view.update({
-        'description': backup.display_description,
-        'size': backup.size,
-        'created_at': utils.isotime(backup.created_at),
-        'updated_at': utils.isotime(backup.updated_at),
-        'availability_zone': backup.availability_zone,
-        'progress': _progress(backup.progress),
-        'restore_progress': _progress(backup.restore_progress),
-    })
-    if mv.at_least('2.85'):
-        view['backup_type'] = backup.backup_type
-    if common.context().is_admin:
-        view['host'] = backup.host
-        view['topic'] = backup.topic
-    return view
+    return _renderer()(backup)
 
 
 def list_view(backups, detailed, limit=None):
-    render = detail if detailed else summary
+    render = _renderer() if detailed else summary
     items = [render(backup) for backup in backups]
     body = {COLLECTION: items}
     links = common.collection_links(backups, URL_COLLECTION, limit)

@@ -3,11 +3,17 @@
 Fields of features manila_bk does not have (share networks, share servers,
 share groups, replication, encryption) are rendered with their null/false
 values so that clients see the same shape as from Manila.
+
+What depends on the request rather than on the share (the microversion's
+fields, whether the caller is an administrator, the links' prefixes) is
+worked out once per response by :class:`Renderer`, so that a list of a
+thousand shares does not parse the microversion or build the base URL a
+thousand times.
 """
 
 from manila_bk.api import common
+from manila_bk.api.views import timefmt
 from manila_bk.api import microversion as mv
-from manila_bk.common import utils
 
 COLLECTION = 'shares'
 
@@ -17,15 +23,9 @@ RULES_SYNCING = 'syncing'
 RULES_OUT_OF_SYNC = 'out_of_sync'
 RULES_ERROR = 'error'
 
-
-def _between(min_ver, max_ver=None):
-    """True if the request's microversion is in [min_ver, max_ver]."""
-    if not mv.at_least(min_ver):
-        return False
-    if max_ver is None:
-        return True
-    major, minor = max_ver.split('.')
-    return not mv.at_least('%s.%d' % (major, int(minor) + 1))
+# An id that cannot occur in a URL path: it checks that the links of an
+# id are the links of the empty id with the id appended.
+_PROBE = '\x00probe'
 
 
 def metadata_dict(share):
@@ -35,10 +35,10 @@ def metadata_dict(share):
     return {item.key: item.value for item in items}
 
 
-def _visible_export_paths(share, ctx):
+def _visible_export_paths(share, is_admin):
     locations = getattr(share, 'export_locations', None) or []
     return [el.path for el in locations
-            if ctx.is_admin or not el.is_admin_only]
+            if is_admin or not el.is_admin_only]
 
 
 def _share_type(share):
@@ -52,102 +52,152 @@ def access_rules_status(share):
     return getattr(share, 'access_rules_status', None) or RULES_ACTIVE
 
 
-def summary(share):
-    return {
-        'id': share.id,
-        'name': share.display_name,
-        'links': common.resource_links(COLLECTION, share.id),
-    }
+class Links(object):
+    """``common.resource_links`` of one collection, for many ids.
+
+    The links of an id are those of the empty id with the id appended;
+    when that holds (it is checked with a probe id) only the prefixes are
+    kept, otherwise every call goes to ``common.resource_links``.
+    """
+
+    def __init__(self, collection):
+        self.collection = collection
+        self._prefixes = None
+        empty = common.resource_links(collection, '')
+        probe = common.resource_links(collection, _PROBE)
+        if len(empty) == len(probe) and all(
+                set(e) == set(p) == {'rel', 'href'} and
+                e['rel'] == p['rel'] and p['href'] == e['href'] + _PROBE
+                for e, p in zip(empty, probe)):
+            self._prefixes = [(e['rel'], e['href']) for e in empty]
+
+    def __call__(self, resource_id):
+        if self._prefixes is None:
+            return common.resource_links(self.collection, resource_id)
+        return [{'rel': rel, 'href': prefix + resource_id}
+                for rel, prefix in self._prefixes]
 
 
-def _base(share, ctx):
-    type_id, type_name = _share_type(share)
-    # Before 2.6 "share_type" holds the type's name; "volume_type" keeps
-    # doing so at every version.
-    legacy_type = type_name if type_name else type_id
-    paths = _visible_export_paths(share, ctx)
-    return {
-        'id': share.id,
-        'size': share.size,
-        'availability_zone': share.availability_zone,
-        'created_at': utils.isotime(share.created_at),
-        'status': share.status,
-        'name': share.display_name,
-        'description': share.display_description,
-        'project_id': share.project_id,
-        'snapshot_id': share.snapshot_id,
-        'share_network_id': None,
-        'share_proto': share.share_proto,
-        'export_location': paths[0] if paths else None,
-        'metadata': metadata_dict(share),
-        'share_type': legacy_type,
-        'volume_type': legacy_type,
-        'links': common.resource_links(COLLECTION, share.id),
-        'is_public': share.is_public,
-        'export_locations': paths,
-    }
+class Renderer(object):
+    """What every share of one response is rendered with."""
 
+    # Microversions that add or change fields, as attribute names.
+    _VERSIONS = ('2.2', '2.5', '2.6', '2.9', '2.10', '2.11', '2.16', '2.24',
+                 '2.27', '2.28', '2.31', '2.32', '2.54', '2.69', '2.80',
+                 '2.90')
 
-def _add_early_fields(view, share):
-    if mv.at_least('2.2'):
-        view['snapshot_support'] = share.snapshot_support
-    if mv.at_least('2.5'):
-        view['task_state'] = share.task_state
-    if mv.at_least('2.6'):
+    def __init__(self, detailed=True):
+        self._links = None
+        if not detailed:
+            return      # a summary needs neither the version nor the caller
+        version = mv.request_version()
+        self.at = {v: version >= mv.APIVersion.parse(v)
+                   for v in self._VERSIONS}
+        self.is_admin = bool(common.context().is_admin)
+
+    def links(self, share_id):
+        if self._links is None:
+            self._links = Links(COLLECTION)
+        return self._links(share_id)
+
+    def detail(self, share):
+        at = self.at
         type_id, type_name = _share_type(share)
-        view['share_type_name'] = type_name
-        view['share_type'] = type_id
-    if mv.at_least('2.9'):
-        view.pop('export_location')
-        view.pop('export_locations')
-    if mv.at_least('2.10'):
-        status = access_rules_status(share)
-        if _between('2.10', '2.27') and status == RULES_SYNCING:
-            status = RULES_OUT_OF_SYNC
-        view['access_rules_status'] = status
-    if mv.at_least('2.11'):
-        view['replication_type'] = None
-        view['has_replicas'] = False
-    if mv.at_least('2.16'):
-        view['user_id'] = share.user_id
+        # Before 2.6 "share_type" holds the type's name; "volume_type"
+        # keeps doing so at every version.
+        legacy_type = type_name if type_name else type_id
+        view = {
+            'id': share.id,
+            'size': share.size,
+            'availability_zone': share.availability_zone,
+            'created_at': timefmt.isotime(share.created_at),
+            'status': share.status,
+            'name': share.display_name,
+            'description': share.display_description,
+            'project_id': share.project_id,
+            'snapshot_id': share.snapshot_id,
+            'share_network_id': None,
+            'share_proto': share.share_proto,
+        }
+        if not at['2.9']:
+            paths = _visible_export_paths(share, self.is_admin)
+            view['export_location'] = paths[0] if paths else None
+        view['metadata'] = metadata_dict(share)
+        view['share_type'] = type_id if at['2.6'] else legacy_type
+        view['volume_type'] = legacy_type
+        view['links'] = self.links(share.id)
+        view['is_public'] = share.is_public
+        if not at['2.9']:
+            view['export_locations'] = paths
+        self._add_early_fields(view, share, type_name)
+        self._add_late_fields(view, share)
+        if self.is_admin:
+            view['share_server_id'] = None
+            view['host'] = share.host
+        return view
+
+    def _add_early_fields(self, view, share, type_name):
+        at = self.at
+        if at['2.2']:
+            view['snapshot_support'] = share.snapshot_support
+        if at['2.5']:
+            view['task_state'] = share.task_state
+        if at['2.6']:
+            view['share_type_name'] = type_name
+        if at['2.10']:
+            status = access_rules_status(share)
+            if not at['2.28'] and status == RULES_SYNCING:
+                status = RULES_OUT_OF_SYNC
+            view['access_rules_status'] = status
+        if at['2.11']:
+            view['replication_type'] = None
+            view['has_replicas'] = False
+        if at['2.16']:
+            view['user_id'] = share.user_id
+
+    def _add_late_fields(self, view, share):
+        at = self.at
+        if at['2.24']:
+            view['create_share_from_snapshot_support'] = (
+                share.create_share_from_snapshot_support)
+        if at['2.27']:
+            view['revert_to_snapshot_support'] = (
+                share.revert_to_snapshot_support)
+        if at['2.31']:
+            view['share_group_id'] = None
+            view['source_share_group_snapshot_member_id'] = None
+        if at['2.32']:
+            view['mount_snapshot_support'] = share.mount_snapshot_support
+        if at['2.54']:
+            view['progress'] = share.progress
+        if at['2.69']:
+            view['is_soft_deleted'] = share.is_soft_deleted
+            view['scheduled_to_be_deleted_at'] = timefmt.isotime(
+                share.scheduled_to_be_deleted_at)
+        if at['2.80']:
+            view['source_backup_id'] = share.source_backup_id
+        if at['2.90']:
+            view['encryption_key_ref'] = None
+
+    def summary(self, share):
+        return {
+            'id': share.id,
+            'name': share.display_name,
+            'links': self.links(share.id),
+        }
 
 
-def _add_late_fields(view, share):
-    if mv.at_least('2.24'):
-        view['create_share_from_snapshot_support'] = (
-            share.create_share_from_snapshot_support)
-    if mv.at_least('2.27'):
-        view['revert_to_snapshot_support'] = share.revert_to_snapshot_support
-    if mv.at_least('2.31'):
-        view['share_group_id'] = None
-        view['source_share_group_snapshot_member_id'] = None
-    if mv.at_least('2.32'):
-        view['mount_snapshot_support'] = share.mount_snapshot_support
-    if mv.at_least('2.54'):
-        view['progress'] = share.progress
-    if mv.at_least('2.69'):
-        view['is_soft_deleted'] = share.is_soft_deleted
-        view['scheduled_to_be_deleted_at'] = utils.isotime(
-            share.scheduled_to_be_deleted_at)
-    if mv.at_least('2.80'):
-        view['source_backup_id'] = share.source_backup_id
-    if mv.at_least('2.90'):
-        view['encryption_key_ref'] = None
+def summary(share):
+    return Renderer(detailed=False).summary(share)
 
 
 def detail(share):
-    ctx = common.context()
-    view = _base(share, ctx)
-    _add_early_fields(view, share)
-    _add_late_fields(view, share)
-    if ctx.is_admin:
-        view['share_server_id'] = None
-        view['host'] = share.host
-    return view
+    return Renderer().detail(share)
 
 
 def list_view(shares, detailed, limit=None, count=None):
-    render = detail if detailed else summary
+    renderer = Renderer(detailed)
+    render = renderer.detail if detailed else renderer.summary
     items = [render(share) for share in shares]
     body = {'shares': items}
     if count is not None:

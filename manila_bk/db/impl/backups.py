@@ -49,14 +49,16 @@ def share_backup_get_all(context, filters=None, limit=None, offset=None,
                          project_only=True):
     """List backups; filters are exact columns plus ``column~`` substrings.
 
-    ``status`` may be a list.
+    ``status`` may be a list.  The backups come as read-only records
+    (``query.Record``: the columns as attributes), which a long list loads
+    several times faster than ORM objects.
     """
     with db_session.reader(context) as session:
         query = q.model_query(context, B, session, project_only=project_only)
         query = q.apply_filters(query, B, filters, _EXACT)
         query = q.paginate(query, B, limit, offset, marker, sort_keys,
                            sort_dirs)
-        return query.all()
+        return q.records(session, query, B)
 
 
 def share_backup_get_latest_available(context, share_id):

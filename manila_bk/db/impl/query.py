@@ -123,3 +123,73 @@ def update_if(context, session, model, row_id, values, expected_status,
 
 def soft_delete_values(row_id):
     return {'deleted': str(row_id), 'deleted_at': utils.utcnow()}
+
+
+class Record(object):
+    """One row of a long list, read only: the model's columns as attributes.
+
+    Lists of many rows skip the ORM's bookkeeping for each object (instance
+    state, identity map, relationship collections), which costs more than
+    the query itself for a thousand rows.  A record answers attribute
+    access, ``to_dict()``, ``get()`` and ``[key]`` as a model does; the
+    list functions add what the model's relationships would load.
+    """
+
+    def __init__(self, names, values):
+        self.__dict__.update(zip(names, values))
+        self._names = names
+
+    def to_dict(self):
+        return {name: getattr(self, name) for name in self._names}
+
+    def __getitem__(self, key):
+        return getattr(self, key)
+
+    def get(self, key, default=None):
+        return getattr(self, key, default)
+
+    def __repr__(self):
+        return '<%s record %s>' % (type(self).__name__,
+                                   getattr(self, 'id', '?'))
+
+
+def column_names(model):
+    """Names of ``model``'s column attributes, in table order."""
+    return tuple(prop.key for prop in sa.inspect(model).column_attrs)
+
+
+def records(session, query, model, record_class=Record):
+    """The rows ``query`` (of ``model``) selects, as ``record_class``es.
+
+    The query keeps its filters, order, limit and offset; only the columns
+    are fetched, not ORM objects.
+    """
+    names = column_names(model)
+    statement = query.with_entities(
+        *(getattr(model, name) for name in names)).statement
+    return [record_class(names, row) for row in session.execute(statement)]
+
+
+def records_of_parents(session, model, parent_column, parent_query,
+                       order_by=None):
+    """{parent id: [live records of ``model``]} of a query's parents.
+
+    ``parent_query`` is the parents' ORM query (filters, order, limit and
+    offset included); its ids are joined as a derived table, which every
+    back end accepts with a LIMIT (an ``IN`` subquery with a LIMIT is
+    refused by MySQL, and an ``IN`` list of bound ids hits SQLite's limit
+    on parameters).
+    """
+    names = column_names(model)
+    key = names.index(parent_column.key)
+    parents = parent_query.with_entities(
+        parent_query.column_descriptions[0]['entity'].id).subquery()
+    statement = sa.select(*(getattr(model, name) for name in names)).join(
+        parents, parent_column == parents.c.id).where(
+        model.deleted == 'False')
+    if order_by is not None:
+        statement = statement.order_by(order_by)
+    found = {}
+    for row in session.execute(statement):
+        found.setdefault(row[key], []).append(Record(names, row))
+    return found

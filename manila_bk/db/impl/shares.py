@@ -67,8 +67,37 @@ def _filter_shares(query, filters):
     return q.apply_filters(query, S, filters, _EXACT)
 
 
+def _listed_shares(session, query):
+    """The shares ``query`` selects, as records with their relationships.
+
+    As the model's relationships load them: ``share_type`` (a ShareType,
+    deleted or not), ``share_metadata`` and ``export_locations`` (live
+    rows, by id).  A few queries for the whole list instead of ORM
+    objects and collections for each share: a thousand shares load in a
+    fraction of the time.
+    """
+    shares = q.records(session, query, S)
+    if not shares:
+        return shares
+    metadata = q.records_of_parents(session, META, META.share_id, query,
+                                    order_by=META.id)
+    locations = q.records_of_parents(session, EL, EL.share_id, query,
+                                     order_by=EL.id)
+    type_ids = {share.share_type_id for share in shares} - {None}
+    types = {}
+    if type_ids:
+        types = {share_type.id: share_type for share_type in session.query(
+            models.ShareType).filter(models.ShareType.id.in_(type_ids))}
+    for share in shares:
+        share.share_type = types.get(share.share_type_id)
+        share.share_metadata = metadata.get(share.id, [])
+        share.export_locations = locations.get(share.id, [])
+    return shares
+
+
 def share_get_all(context, filters=None, limit=None, offset=None, marker=None,
                   sort_keys=None, sort_dirs=None, project_only=True):
+    """Shares visible to ``context``, as read-only records (see Record)."""
     filters = dict(filters or {})
     include_public = filters.pop('include_public', False)
     with db_session.reader(context) as session:
@@ -76,7 +105,7 @@ def share_get_all(context, filters=None, limit=None, offset=None, marker=None,
         query = _filter_shares(query, filters)
         query = q.paginate(query, S, limit, offset, marker, sort_keys,
                            sort_dirs)
-        return query.all()
+        return _listed_shares(session, query)
 
 
 def share_get_all_by_host(context, host, filters=None):
@@ -115,7 +144,8 @@ def share_delete(context, share_id):
         values = q.soft_delete_values(share_id)
         values.update(status='deleted', terminated_at=now)
         session.execute(sa.update(S).where(S.id == share_id).values(**values))
-        for model in (META, EL):
+        # The backup retention policy goes with its share.
+        for model in (META, EL, models.BackupRetentionPolicy):
             session.execute(
                 sa.update(model).where(model.share_id == share_id,
                                        model.deleted == 'False')

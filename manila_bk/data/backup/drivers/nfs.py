@@ -76,6 +76,17 @@ def _fsync_parent(path):
     manifest_mod.fsync_dir(os.path.dirname(path))
 
 
+def _total_bytes(manifest):
+    """The bytes a verification reads; 0 when the trailer is unreadable.
+
+    The verification itself then reports why.
+    """
+    try:
+        return int(manifest.trailer()['total_bytes'])
+    except (manifest_mod.ManifestInvalid, KeyError, TypeError, ValueError):
+        return 0
+
+
 class NFSBackupDriver(base.BackupDriver):
     """Backups as directory trees with manifests on an NFS export."""
 
@@ -197,8 +208,13 @@ class NFSBackupDriver(base.BackupDriver):
                 return [str(exc)]
             if not os.path.isdir(os.path.join(backup_dir, DATA)):
                 return ['the data tree of backup %s is missing' % backup.id]
-            return verify_tree.verify(os.path.join(backup_dir, DATA),
-                                      manifest, self.threads)
+            progress = progress_mod.Progress(None,
+                                             'Verify of %s' % backup.id)
+            progress.start(_total_bytes(manifest))
+            problems = verify_tree.verify(os.path.join(backup_dir, DATA),
+                                          manifest, self.threads, progress)
+            progress.finish()
+            return problems
 
     def list_backups(self):
         headers = []
@@ -243,7 +259,13 @@ class NFSBackupDriver(base.BackupDriver):
                     reason='%s exists on the target but is not a complete '
                     'backup; delete the backup first' % final)
             parent = self._parent(root, backup)
-            stats = self._write(final, backup, source, parent, progress)
+            try:
+                stats = self._write(final, backup, source, parent, progress)
+            except backup_tree.ParentUnusable as exc:
+                LOG.warning('%s; backup %s is made full instead', exc,
+                            backup.id)
+                parent = None
+                stats = self._write(final, backup, source, None, progress)
             progress.finish()
             backup_type = base.BACKUP_TYPE_INCREMENTAL if parent \
                 else base.BACKUP_TYPE_FULL
@@ -262,12 +284,9 @@ class NFSBackupDriver(base.BackupDriver):
                                   project_id=backup.project_id, size=0))
         manifest = self._read_manifest(parent_dir)
         if manifest is not None:
-            try:
-                manifest.check()
-                return backup_tree.ParentTree(
-                    os.path.join(parent_dir, DATA), manifest)
-            except base.BackupCorrupted as exc:
-                LOG.warning('%s', exc)
+            # Checked as the backup reads it, once (ParentUnusable).
+            return backup_tree.ParentTree(os.path.join(parent_dir, DATA),
+                                          manifest)
         LOG.warning('Parent backup %s of backup %s is not usable on the '
                     'target; a full backup is made', backup.parent_id,
                     backup.id)

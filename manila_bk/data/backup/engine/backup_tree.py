@@ -19,7 +19,10 @@ only if its checksum equals the parent's (a change that kept every piece
 of metadata is caught, at the cost of reading the share).  Every backup
 is thus a complete tree that can be restored or deleted on its own.  The
 parent's manifest is streamed alongside the walk (same order), so nothing
-is held in memory.
+is held in memory, and it is checked (digest, order, structure) as it is
+read, once: if it turns out damaged the run stops with ParentUnusable and
+the driver makes a full backup instead.  Links to the parent, like
+copies, are made by the pool, a directory's files in one task.
 
 Directory metadata is applied last, from the manifest just written, once
 nothing more is created in the directories.
@@ -32,6 +35,7 @@ import stat
 
 from oslo_log import log as logging
 
+from manila_bk.data.backup import base
 from manila_bk.data.backup.engine import entries
 from manila_bk.data.backup.engine import filecopy
 from manila_bk.data.backup.engine import fsmeta
@@ -53,6 +57,10 @@ BackupStats = collections.namedtuple(
 ParentTree = collections.namedtuple('ParentTree', 'data_root manifest')
 
 
+class ParentUnusable(base.BackupDriverException):
+    message = 'The parent backup cannot be used: %(reason)s'
+
+
 def tree_size(root):
     """Logical bytes of the regular files of a tree (inodes counted once)."""
     total = 0
@@ -70,20 +78,38 @@ def tree_size(root):
 
 
 class _Cursor:
-    """Looks up parent records by path while the walk moves forward."""
+    """Looks up parent records by path while the walk moves forward.
 
-    def __init__(self, manifest_entries):
-        self._it = manifest_entries
-        self._cur = next(self._it, None)
+    The parent's manifest is checked while it is read; :meth:`drain`
+    reads what the walk did not need, so that its digest is checked too.
+    A damaged manifest raises ParentUnusable.
+    """
+
+    def __init__(self, manifest):
+        self._it = manifest.entries_and_lines()
+        self._cur = self._cur_key = self.line = None
+        self._next()
+
+    def _next(self):
+        try:
+            self._cur, self.line = next(self._it, (None, None))
+        except base.BackupCorrupted as exc:
+            raise ParentUnusable(reason=str(exc))
+        self._cur_key = None if self._cur is None else \
+            entries.key(self._cur['path'])
 
     def find(self, path):
+        """The parent's record of ``path`` (its line in :attr:`line`)."""
         key = entries.key(path)
-        while self._cur is not None and \
-                entries.key(self._cur['path']) < key:
-            self._cur = next(self._it, None)
-        if self._cur is not None and entries.key(self._cur['path']) == key:
+        while self._cur is not None and self._cur_key < key:
+            self._next()
+        if self._cur is not None and self._cur_key == key:
             return self._cur
         return None
+
+    def drain(self):
+        while self._cur is not None:
+            self._next()
 
 
 def _unchanged(record, st):
@@ -128,10 +154,10 @@ class BackupRun:
 
     def run(self):
         """Copy the tree, close the manifest (not published); stats."""
-        self.progress.start(tree_size(self.source_root))
+        self.progress.start(self._expected_bytes())
         if self.parent is not None:
             self._parent_fd = walk.open_root(self.parent.data_root)
-            self._cursor = _Cursor(self.parent.manifest.entries())
+            self._cursor = _Cursor(self.parent.manifest)
         try:
             with walk.DirStack(self.data_root) as dst, \
                     pipeline.OrderedPipeline(self.threads,
@@ -139,6 +165,8 @@ class BackupRun:
                 for item in walk.TreeWalker(self.source_root):
                     self._entry(item, dst, pipe)
                 self._flush(pipe)
+                if self._cursor is not None:
+                    self._cursor.drain()
         finally:
             walk.close_quietly(self._parent_fd)
             if self._batch is not None:
@@ -147,6 +175,21 @@ class BackupRun:
         self._apply_dir_meta()
         return BackupStats(self.writer.total_bytes, self.writer.count,
                            self.writer.file_count, self.bytes_copied)
+
+    def _expected_bytes(self):
+        """The bytes the progress counts to.
+
+        A full backup walks the tree first to know them.  An incremental
+        takes its parent's total instead: the share changed little since
+        (a walk would cost as much as the incremental itself), and the
+        percentage stops at 99 until the end anyway.
+        """
+        if self.parent is not None:
+            try:
+                return int(self.parent.manifest.trailer()['total_bytes'])
+            except (base.BackupCorrupted, KeyError, TypeError, ValueError):
+                pass
+        return tree_size(self.source_root)
 
     def _add(self, entry, _result=None):
         self.writer.add(entry)
@@ -212,24 +255,40 @@ class BackupRun:
         self.writer.add(entry)
 
     def _reuse(self, item, parent_fd, name, pipe):
+        """Queue a link from the parent if the file is unchanged."""
         record = self._cursor.find(item.path)
         if not _unchanged(record, item.st):
             return False
         if self.compare_content and not self._same_content(item, record):
             return False
+        if record.get('atime_ns') == item.st.st_atime_ns:
+            # The very record the parent has: its line is copied as is.
+            entry, line = record, self._cursor.line
+        else:
+            entry, line = dict(record, atime_ns=item.st.st_atime_ns), None
+        # A link costs no bytes; the batch is bounded by its file count.
+        self._queue(pipe, item, parent_fd,
+                    (item.name, name, entry, item.st, line), 0)
+        return True
+
+    def _link_job(self, src_dir, src_name, dst_dir, dst_name, entry, st,
+                  line):
+        """Link an unchanged file from the parent (copy it if that fails).
+
+        Returns (entry, copied, its manifest line or None).
+        """
         try:
-            os.link(item.path, name, src_dir_fd=self._parent_fd,
-                    dst_dir_fd=parent_fd, follow_symlinks=False)
+            os.link(entry['path'], dst_name, src_dir_fd=self._parent_fd,
+                    dst_dir_fd=dst_dir, follow_symlinks=False)
         except OSError as exc:
             LOG.warning('%s could not be linked from the parent backup '
-                        '(%s); it is copied', entries.display(item.path),
+                        '(%s); it is copied', entries.display(entry['path']),
                         exc)
-            return False
-        entry = dict(record, atime_ns=item.st.st_atime_ns)
-        self.progress.add(entry['size'])
-        self._flush(pipe)
-        pipe.submit(finish=functools.partial(self._add, entry))
-        return True
+            copied = self._copy_job(src_dir, src_name, dst_dir, dst_name,
+                                    self._copy_entry(entry['path'], st))
+            return copied, True, None
+        self.progress.add(entry['size'], files=1)
+        return entry, False, line
 
     def _same_content(self, item, record):
         """Whether the file hashes to the parent's checksum (read now)."""
@@ -246,22 +305,34 @@ class BackupRun:
                   entries.display(item.path))
         return False
 
+    @staticmethod
+    def _copy_entry(path, st):
+        entry = fsmeta.base_entry(entries.TYPE_FILE, path, st)
+        entry.update(src_ino=st.st_ino, src_ctime_ns=st.st_ctime_ns)
+        return entry
+
     def _copy(self, item, parent_fd, name, pipe):
-        """Queue a file copy; small files of a directory go in batches.
+        """Queue a file copy."""
+        self._queue(pipe, item, parent_fd,
+                    (item.name, name, self._copy_entry(item.path, item.st),
+                     None, None), item.st.st_size)
+
+    def _queue(self, pipe, item, parent_fd, job, size):
+        """Add a copy or link job; small files of a directory go in batches.
 
         Opening (and creating) files is slow on some file systems, so the
         pool does it, on duplicates of both directories' fds taken now.
+        ``job`` is (source name, target name, entry, stat of a file to
+        link from the parent or None to copy it, the parent's manifest line
+        of the entry or None).
         """
-        entry = fsmeta.base_entry(entries.TYPE_FILE, item.path, item.st)
-        entry.update(src_ino=item.st.st_ino,
-                     src_ctime_ns=item.st.st_ctime_ns)
         parent = item.path.rpartition(b'/')[0]
         batch = self._batch
         if batch is None or batch.parent != parent or batch.full():
             self._flush(pipe)
             batch = self._batch = pipeline.Batch(
                 parent, (item.parent_fd, parent_fd))
-        batch.add((item.name, name, entry), item.st.st_size)
+        batch.add(job, size)
         if batch.full():
             self._flush(pipe)
 
@@ -274,14 +345,24 @@ class BackupRun:
 
     def _copy_batch(self, batch):
         src_dir, dst_dir = batch.fds
-        return [self._copy_job(src_dir, src_name, dst_dir, dst_name, entry)
-                for src_name, dst_name, entry in batch.items]
+        done = []
+        for src_name, dst_name, entry, link_st, line in batch.items:
+            if link_st is not None:
+                done.append(self._link_job(src_dir, src_name, dst_dir,
+                                           dst_name, entry, link_st, line))
+            else:
+                done.append((self._copy_job(src_dir, src_name, dst_dir,
+                                            dst_name, entry), True, None))
+        return done
 
-    def _finish_batch(self, copied):
-        for entry in copied:
-            if entry is not None:
+    def _finish_batch(self, done):
+        for entry, copied, line in done:
+            if entry is None:
+                continue
+            if copied:
                 self.bytes_copied += entry['size']
-                self.writer.add(entry)
+                self.progress.file_done()
+            self.writer.add(entry, line)
 
     def _open_source(self, dir_fd, name):
         if self._noatime:
@@ -314,11 +395,9 @@ class BackupRun:
         return entry
 
     def _apply_dir_meta(self):
-        written = manifest_mod.Manifest(self.writer.tmp_path)
         with walk.DirStack(self.data_root) as stack:
-            for entry in written.entries():
-                if entry['type'] != entries.TYPE_DIR:
-                    continue
+            written = manifest_mod.Manifest(self.writer.tmp_path)
+            for entry in written.own_dir_entries():
                 fd = stack.open_dir(entry['path']) if entry['path'] \
                     else stack.root_fd
                 self.meta.apply_fd(fd, entry)

@@ -30,6 +30,10 @@ FORMAT_VERSION = '%d.%d' % (FORMAT_MAJOR, FORMAT_MINOR)
 TOOL_VERSION = 'manila_bk 1.0'
 
 _BUFFER = 1 << 20
+# ``_dump`` sorts keys and writes no spaces, and JSON strings escape their
+# quotes: this is in the line of every directory entry (and any line that
+# has it is decoded and its type checked).
+_DIR_MARK = b'"type":"dir"'
 _TAIL_READ = 64 << 10
 
 
@@ -69,9 +73,14 @@ class ManifestWriter:
         self._digest.update(data)
         self._file.write(data)
 
-    def add(self, entry):
-        """Append one in-memory entry (entries must come in walk order)."""
-        self._write(_dump(entries.to_json(entry)))
+    def add(self, entry, line=None):
+        """Append one in-memory entry (entries must come in walk order).
+
+        ``line``: the entry's manifest line as another manifest has it
+        (the same entry, verbatim), which spares encoding it again.
+        """
+        self._write(line if line is not None else
+                    _dump(entries.to_json(entry)))
         self.count += 1
         if entry['type'] == entries.TYPE_FILE:
             self.total_bytes += entry['size']
@@ -112,9 +121,14 @@ def _check_version(path, head):
                                              supported=FORMAT_MAJOR)
 
 
+# Manifests are ASCII JSON (``_dump``): decoding the bytes as UTF-8 and
+# using one decoder spares json.loads' encoding detection on every line.
+_DECODER = json.JSONDecoder()
+
+
 def _parse(path, line, what):
     try:
-        return json.loads(line)
+        return _DECODER.decode(line.decode('utf-8'))
     except ValueError as exc:
         raise ManifestInvalid(path=path, reason='%s: %s' % (what, exc))
 
@@ -152,6 +166,13 @@ class Manifest:
         some entries were yielded: call :meth:`check` first when acting
         on a manifest that may be damaged.
         """
+        return self._entries(with_lines=False)
+
+    def entries_and_lines(self):
+        """:meth:`entries`, each as ``(entry, its line in the manifest)``."""
+        return self._entries(with_lines=True)
+
+    def _entries(self, with_lines):
         digest = hashlib.sha256()
         checker = _StructureChecker(self.path)
         count = 0
@@ -159,7 +180,11 @@ class Manifest:
             line = f.readline()
             digest.update(line)
             for line in f:
-                obj = _parse(self.path, line, 'entry %d' % (count + 1))
+                try:
+                    obj = _DECODER.decode(line.decode('utf-8'))
+                except ValueError as exc:
+                    raise ManifestInvalid(path=self.path, reason='entry '
+                                          '%d: %s' % (count + 1, exc))
                 if isinstance(obj, dict) and obj.get('type') == 'end':
                     self._check_end(obj, digest, count, f)
                     return
@@ -167,7 +192,7 @@ class Manifest:
                 entry = self._decode(obj, count)
                 checker.check(entry)
                 count += 1
-                yield entry
+                yield (entry, line) if with_lines else entry
         raise ManifestInvalid(path=self.path, reason='incomplete (no trailer)')
 
     def _decode(self, obj, count):
@@ -187,6 +212,22 @@ class Manifest:
         if obj.get('entries') != count:
             raise ManifestInvalid(path=self.path,
                                   reason='entry count mismatch')
+
+    def own_dir_entries(self):
+        """Yield the directory entries of a manifest this process wrote.
+
+        Nothing is checked, so only for a manifest that cannot have been
+        changed by anyone else (one being written, not yet published);
+        only the lines that can be directory entries are decoded.
+        """
+        with open(self.path, 'rb', buffering=_BUFFER) as f:
+            f.readline()
+            for count, line in enumerate(f, 1):
+                if _DIR_MARK not in line:
+                    continue
+                obj = _parse(self.path, line, 'entry %d' % count)
+                if obj.get('type') == entries.TYPE_DIR:
+                    yield self._decode(obj, count - 1)
 
     def check(self):
         """Read the whole manifest; raise ManifestInvalid on any problem."""
@@ -212,8 +253,9 @@ class _StructureChecker:
             entries.display(entry['path']), reason))
 
     def check(self, entry):
-        key = entries.key(entry['path'])
-        if any(c in (b'', b'.', b'..') or b'\0' in c for c in key):
+        path = entry['path']
+        key = entries.key(path)
+        if b'\0' in path or b'' in key or b'.' in key or b'..' in key:
             self._fail(entry, 'bad path')
         if self.previous is None:
             if key != () or entry['type'] != entries.TYPE_DIR:

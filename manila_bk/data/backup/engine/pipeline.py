@@ -48,6 +48,15 @@ class OrderedPipeline:
             max_workers=threads, thread_name_prefix=name)
 
     def submit(self, run=None, finish=None, fds=()):
+        if run is None and not self._queue:
+            # Nothing is pending before it: retire it now, without a task.
+            try:
+                if finish is not None:
+                    finish(None)
+            finally:
+                _close_all(fds)
+            self._idle()
+            return
         task = _Task(run, finish, tuple(fds))
         self._queue.append(task)
         if run is not None:

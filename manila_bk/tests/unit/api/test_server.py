@@ -1,6 +1,8 @@
 """The threaded server, and python-manilaclient talking to it over HTTP."""
 
+import gc
 import http.client
+import socket
 import threading
 
 import fixtures
@@ -42,6 +44,15 @@ class ServerTestCase(base.ApiTestCase):
 
 class TestAPIServer(ServerTestCase):
 
+    def test_start_keeps_startup_objects_out_of_the_collector(self):
+        gc.unfreeze()
+        self.addCleanup(gc.unfreeze)
+        self.assertEqual(0, gc.get_freeze_count())
+        other = server.APIServer(lambda e, s: [], '127.0.0.1', 0)
+        other.start()
+        self.addCleanup(other.stop)
+        self.assertGreater(gc.get_freeze_count(), 0)
+
     def test_serves_version_discovery_over_http(self):
         status, headers, body = self.get('/')
         self.assertEqual(300, status)
@@ -68,6 +79,36 @@ class TestAPIServer(ServerTestCase):
         self.assertRaises(OSError, self.get, '/')
         self.server = server.APIServer(lambda e, s: [], '127.0.0.1', 0)
         self.server.start()
+
+
+class TestListenBacklog(base.ApiTestCase):
+    """Connections wait in the kernel's queue until a thread accepts them.
+
+    The servers below never accept: what connects is what the listen
+    backlog holds.
+    """
+
+    def _connect_all(self, server_, count):
+        self.addCleanup(server_.close_socket)
+        connected = []
+        self.addCleanup(lambda: [conn.close() for conn in connected])
+        for _index in range(count):
+            try:
+                connected.append(socket.create_connection(
+                    ('127.0.0.1', server_.port), timeout=0.5))
+            except OSError:
+                break
+        return len(connected)
+
+    def test_default_backlog_queues_a_burst_of_clients(self):
+        # socketserver's own backlog of 5 let about 6 through.
+        server_ = server.APIServer(lambda e, s: [], '127.0.0.1', 0)
+        self.assertEqual(64, self._connect_all(server_, 64))
+
+    def test_backlog_option_bounds_the_queue(self):
+        server_ = server.APIServer(lambda e, s: [], '127.0.0.1', 0,
+                                   backlog=2)
+        self.assertLess(self._connect_all(server_, 16), 16)
 
 
 class TestManilaClient(ServerTestCase):

@@ -1,6 +1,12 @@
 """Share views: the exact keys Manila renders at each microversion."""
 
+import datetime
+from unittest import mock
+
 from manila_bk.api.views import shares as views
+from manila_bk.api.views import timefmt
+from manila_bk.common import utils
+from manila_bk.tests import base
 from manila_bk.tests.unit.api.v2 import fakes
 
 KEYS_2_0 = {
@@ -121,3 +127,56 @@ class ShareListViewTest(fakes.ViewTestCase):
         self.assertEqual({'shares', 'count'}, set(body))
         self.assertEqual(7, body['count'])
         self.assertIn('revert_to_snapshot_support', body['shares'][0])
+
+
+class ShareListRenderingTest(fakes.ViewTestCase):
+    """A list works out the version, caller and links once, not per row."""
+
+    def test_version_and_caller_read_once_per_list(self):
+        self.use('2.91', fakes.admin_context())
+        shares = [fakes.share(id='%08d-1111-4111-8111-111111111111' % i)
+                  for i in range(5)]
+        with mock.patch.object(views.mv, 'request_version',
+                               wraps=views.mv.request_version) as version, \
+                mock.patch.object(views.common, 'context',
+                                  wraps=views.common.context) as context:
+            body = views.list_view(shares, detailed=True)
+        self.assertEqual(1, version.call_count)
+        self.assertEqual(1, context.call_count)
+        self.assertEqual([s.id for s in shares],
+                         [item['id'] for item in body['shares']])
+        self.assertEqual(['host@local#pool'] * 5,
+                         [item['host'] for item in body['shares']])
+
+    def test_links_are_resource_links_of_each_share(self):
+        self.use('2.91')
+        shares = [fakes.share(id='a'), fakes.share(id='b')]
+        body = views.list_view(shares, detailed=False)
+        self.assertEqual([views.common.resource_links('shares', 'a'),
+                          views.common.resource_links('shares', 'b')],
+                         [item['links'] for item in body['shares']])
+
+    def test_links_of_another_shape_come_from_resource_links(self):
+        self.use('2.91')
+        with mock.patch.object(views.common, 'resource_links',
+                               side_effect=lambda coll, rid: [
+                                   {'rel': 'self', 'href': rid + '/x'}]):
+            links = views.Links('shares')
+            self.assertEqual([{'rel': 'self', 'href': 'a/x'}], links('a'))
+
+
+class TimestampTest(base.TestCase):
+
+    def test_naive_timestamps_as_manila_renders_them(self):
+        for value in (fakes.CREATED_AT, fakes.CREATED_AT.replace(
+                microsecond=0), datetime.datetime(1000, 1, 2, 3, 4, 5, 6)):
+            self.assertEqual(utils.isotime(value), timefmt.isotime(value))
+        self.assertEqual('2016-03-10T15:41:33.000000', timefmt.isotime(
+            fakes.CREATED_AT.replace(microsecond=0)))
+        self.assertIsNone(timefmt.isotime(None))
+
+    def test_other_timestamps_through_utils(self):
+        aware = fakes.CREATED_AT.replace(tzinfo=datetime.timezone.utc)
+        old = datetime.datetime(999, 1, 1)
+        for value in (aware, old):
+            self.assertEqual(utils.isotime(value), timefmt.isotime(value))

@@ -1,7 +1,11 @@
 """Incremental backups: unchanged files linked from the parent's tree."""
 
+import errno
+import json
 import os
+from unittest import mock
 
+from manila_bk.data.backup.engine import backup_tree
 from manila_bk.tests.unit.data.backup import driver_helpers
 from manila_bk.tests.unit.data.backup import treecompare
 
@@ -67,3 +71,75 @@ class IncrementalTestCase(driver_helpers.DriverTestCase):
         target = self.new_dir('restored')
         self.do_restore(child, target)
         treecompare.assert_same_tree(self, self.source, target)
+
+    def _damage_parent_manifest(self, line_index):
+        """Change one entry of the parent's manifest (its digest fails)."""
+        path = os.path.join(self.backup_dir(self.parent), 'manifest.json')
+        with open(path, 'rb') as f:
+            lines = f.readlines()
+        entry = json.loads(lines[line_index])
+        entry['mtime_ns'] = entry['mtime_ns'] + 1
+        lines[line_index] = (json.dumps(entry, sort_keys=True,
+                                        separators=(',', ':')) +
+                             '\n').encode()
+        with open(path, 'wb') as f:
+            f.writelines(lines)
+
+    def _assert_full_and_restorable(self, child, result):
+        self.assertEqual('full', result.backup_type)
+        self.assertIsNone(result.parent_id)
+        self.assertEqual(result.size_bytes, result.bytes_copied)
+        self.assertEqual([], self.driver.verify(child))
+        self.assertEqual([], [n for n in os.listdir(
+            os.path.dirname(self.backup_dir(child))) if '.partial' in n])
+        target = self.new_dir('restored')
+        self.do_restore(child, target)
+        treecompare.assert_same_tree(self, self.source, target)
+
+    def test_damaged_parent_manifest_makes_full_backup(self):
+        # The damage is found once the whole parent manifest was read (its
+        # digest), after the walk linked files from it: all is redone.
+        self._damage_parent_manifest(2)
+        child, result = self.do_backup(self.spec(CHILD, parent_id=PARENT))
+        self._assert_full_and_restorable(child, result)
+
+    def test_parent_manifest_damaged_past_the_walk_found_by_drain(self):
+        # The last entry comes after everything the walk looks up.
+        path = os.path.join(self.backup_dir(self.parent), 'manifest.json')
+        with open(path, 'rb') as f:
+            last_entry = len(f.readlines()) - 2
+        self._damage_parent_manifest(last_entry)
+        child, result = self.do_backup(self.spec(CHILD, parent_id=PARENT))
+        self._assert_full_and_restorable(child, result)
+
+    def test_parent_manifest_read_once(self):
+        manifest_class = backup_tree.manifest_mod.Manifest
+        with mock.patch.object(manifest_class, '_entries', autospec=True,
+                               side_effect=manifest_class._entries) as read:
+            child, result = self.do_backup(self.spec(CHILD,
+                                                     parent_id=PARENT))
+        self.assertEqual('incremental', result.backup_type)
+        self.assertEqual(1, read.call_count)
+        self.assertEqual([], self.driver.verify(child))
+
+    def test_unchanged_file_that_cannot_be_linked_is_copied(self):
+        real_link = os.link
+
+        def link(src, dst, *, src_dir_fd=None, dst_dir_fd=None,
+                 follow_symlinks=True):
+            if src == self.paths['big']:
+                raise OSError(errno.EMLINK, 'Too many links')
+            return real_link(src, dst, src_dir_fd=src_dir_fd,
+                             dst_dir_fd=dst_dir_fd,
+                             follow_symlinks=follow_symlinks)
+
+        with mock.patch.object(backup_tree.os, 'link', side_effect=link):
+            child, result = self.do_backup(self.spec(CHILD,
+                                                     parent_id=PARENT))
+        self.assertEqual('incremental', result.backup_type)
+        self.assertGreaterEqual(result.bytes_copied, 2 * 1024 * 1024)
+        big = self.paths['big']
+        self.assertNotEqual(
+            os.stat(self.data_path(self.parent, big)).st_ino,
+            os.stat(self.data_path(child, big)).st_ino)
+        self.assertEqual([], self.driver.verify(child))
