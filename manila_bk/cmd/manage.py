@@ -12,6 +12,12 @@ user message); ``backup export BACKUP`` prints a JSON record of a backup;
 ``backup import [PATH]`` recreates backup rows from an export file, a
 manifest, a backup directory or a target directory (default: this node's
 backup target), idempotently (see :mod:`manila_bk.data.flows.importer`).
+
+``backup retention set|show|unset`` manage per-share backup retention
+policies (see :mod:`manila_bk.cmd.manage_retention`).
+
+``backup restore-to-new-share BACKUP`` creates a share from a backup in
+the backup's project (see :mod:`manila_bk.cmd.manage_restore`).
 """
 
 import json
@@ -20,6 +26,9 @@ import sys
 from oslo_config import cfg
 
 from manila_bk.cmd import common
+from manila_bk.cmd import manage_restore
+from manila_bk.cmd import manage_retention
+from manila_bk.cmd import progress_bar
 from manila_bk.common import utils
 from manila_bk import conf
 from manila_bk import context
@@ -81,8 +90,11 @@ def _backup_cleanup():
     manager = data_manager.DataManager(host)
     manager.setup_driver()
     try:
-        report = recovery.reconcile_host(ctx, manager.driver, host,
-                                         local=(host == CONF.host))
+        with progress_bar.ProgressBar('Cleanup of %s' % host,
+                                      unit='steps') as bar:
+            report = recovery.reconcile_host(ctx, manager.driver, host,
+                                             local=(host == CONF.host),
+                                             progress_cb=bar.update)
     finally:
         rpc.cleanup()
     for line in report:
@@ -103,11 +115,15 @@ def _backup_driver():
 
 
 def _backup_verify():
+    from manila_bk.data.backup.engine import progress
     from manila_bk.data.flows import verify
 
-    outcome = verify.verify_backup(context.get_admin_context(),
-                                   _backup_driver(),
-                                   CONF.command.backup_id)
+    driver = _backup_driver()
+    label = 'Verify %s' % CONF.command.backup_id[:8]
+    with progress_bar.ProgressBar(label) as bar, \
+            progress.watch(bar.watcher):
+        outcome = verify.verify_backup(context.get_admin_context(), driver,
+                                       CONF.command.backup_id)
     if outcome.intact:
         print('Backup %s is intact (%s)' % (outcome.backup_id,
                                             outcome.status))
@@ -144,8 +160,14 @@ def _backup_import():
         records = importer.read_records(path)
     else:
         records = [{'manifest': h} for h in driver.list_backups()]
-    report = importer.import_records(context.get_admin_context(), driver,
-                                     records, CONF.host)
+    ctx = context.get_admin_context()
+    report = []
+    with progress_bar.ProgressBar('Import', total=len(records),
+                                  unit='records') as bar:
+        for record in records:
+            report += importer.import_records(ctx, driver, [record],
+                                              CONF.host)
+            bar.advance()
     for line in report:
         print(line)
     imported = sum(1 for line in report if ': imported' in line)
@@ -205,6 +227,8 @@ def _add_parsers(subparsers):
                          help='Run even if that data service looks up.')
     cleanup.set_defaults(func=_backup_cleanup)
     _add_backup_parsers(backup_sub)
+    manage_restore.add_parser(backup_sub)
+    manage_retention.add_parsers(backup_sub)
 
 
 command_opt = cfg.SubCommandOpt('command', title='Commands',
@@ -219,7 +243,8 @@ def main(argv=None):
     func = getattr(CONF.command, 'func', None)
     if func is None:
         common.fail(PROG, 'a command is required (db sync, db version, '
-                    'service list, backup cleanup|verify|export|import); see '
+                    'service list, backup cleanup|verify|export|import|'
+                    'retention|restore-to-new-share); see '
                     '--help')
     try:
         func()

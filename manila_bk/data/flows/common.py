@@ -145,6 +145,35 @@ class ProgressWriter:
             self.sleep(delay)
 
 
+class WorkCounter:
+    """Units of work done out of a total that may grow (admin commands).
+
+    ``callback(done, total)`` is called after each change, for a progress
+    bar; a callback that raises is logged and otherwise ignored.
+    """
+
+    def __init__(self, callback=None):
+        self.callback = callback
+        self.done = 0
+        self.total = 0
+
+    def grow(self, count):
+        self.total += count
+        self._report()
+
+    def advance(self, count=1):
+        self.done += count
+        self._report()
+
+    def _report(self):
+        if self.callback is None:
+            return
+        try:
+            self.callback(self.done, self.total)
+        except Exception:
+            LOG.exception('A progress callback failed')
+
+
 def fail_reason(phase, exc):
     """Words for ``fail_reason``: what was being done, and what went wrong."""
     if isinstance(exc, OSError) and exc.strerror:

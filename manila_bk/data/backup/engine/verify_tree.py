@@ -61,9 +61,13 @@ class _Verifier:
                 for path, item, entry in walk.merge(
                         walker, self.manifest.entries()):
                     self._check(walker, pipe, path, item, entry)
+                self._walk_done(pipe)
         finally:
             walk.close_quietly(self.root_fd)
         return self.problems.result()
+
+    def _walk_done(self, pipe):
+        """Called once the whole tree was walked (subclasses flush)."""
 
     def _add_progress(self, nbytes):
         if self.progress is not None:
@@ -126,6 +130,8 @@ class _Verifier:
                     fds=(fd,))
 
     def _compare(self, path, entry, result):
+        if self.progress is not None:
+            self.progress.file_done()
         digest, size = result
         if size != entry['size'] or digest != entry['checksum']:
             self.problems.add(path, 'content does not match its checksum')

@@ -141,3 +141,19 @@ class HelpersTestCase(base.DataTestCase):
             backup_type=None, created_at=None)
         spec = common.backup_spec(row)
         self.assertEqual(('full', 0), (spec.backup_type, spec.size))
+
+
+class WorkCounterTestCase(base.DataTestCase):
+
+    def test_counter_reports_growing_total_and_survives_bad_callback(self):
+        calls = []
+        counter = common.WorkCounter(lambda *args: calls.append(args))
+        counter.grow(2)
+        counter.advance()
+        counter.grow(3)
+        counter.advance(4)
+        self.assertEqual([(0, 2), (1, 2), (1, 5), (5, 5)], calls)
+        broken = common.WorkCounter(lambda *args: 1 / 0)
+        broken.grow(1)
+        broken.advance()
+        self.assertEqual((1, 1), (broken.done, broken.total))

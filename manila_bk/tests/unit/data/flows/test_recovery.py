@@ -46,6 +46,18 @@ class ReconcileTestCase(base.DataTestCase):
         self.assert_message(backup.id, mf.Action.CREATE_BACKUP, INTERRUPTED)
         self.assertIn('partial data removed', ' '.join(report))
 
+    def test_progress_counts_steps_and_backups_to_the_end(self):
+        for _index in range(2):
+            share = self.make_share(status='backup_creating')
+            self.make_backup(share, host=self.host)
+        calls = []
+        self._reconcile(progress_cb=lambda done, total: calls.append(
+            (done, total)))
+        steps = 5   # mounts, backups, unclaimed, busy shares, access
+        self.assertEqual((steps + 2, steps + 2), calls[-1])
+        self.assertEqual(sorted(calls), calls)
+        self.assertIn((1, steps + 2), calls)
+
     def test_creating_complete_on_target_finished_available(self):
         share = self.make_share(status='backup_creating')
         self.write(share, 'f', b'x')
