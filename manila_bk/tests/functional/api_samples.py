@@ -207,7 +207,7 @@ _SHARES = [
     Step('shares/share-metadata-show', 'GET',
          '/v2/shares/%(share_id)s/metadata/tier'),
     Step('shares/share-metadata-delete', 'DELETE',
-         '/v2/shares/%(share_id)s/metadata/tier', status=204),
+         '/v2/shares/%(share_id)s/metadata/tier', status=200),
     Step('shares/export-locations-list', 'GET',
          '/v2/shares/%(share_id)s/export_locations',
          capture={'export_location_id': ('export_locations', 0, 'id')}),
