@@ -8,10 +8,10 @@ grew and at most once per ``min_interval`` seconds.  Until
 a walk that a live tree may outgrow); ``finish`` reports 100 exactly once.
 
 The log gets one INFO line when the work starts, one each time another
-10% is done (at most one per decile: a poll that jumps from 20% to 50%
-logs 50% only) and one at the end, each naming the operation and its
-backup (the ``label``) with the average rates since the start in MiB/s
-and files/s.
+10% is done, checked as the workers add bytes (at most one per decile:
+an addition that jumps from 20% to 50% logs 50% only) and one at the
+end, each naming the operation and its backup (the ``label``) with the
+average rates since the start in MiB/s and files/s.
 
 A console command shows its own progress by watching (:func:`watch`):
 every Progress of the process then also hands a :class:`Snapshot` to the
@@ -99,6 +99,9 @@ class Progress:
         with self._lock:
             self.done += nbytes
             self.files += files
+        # Deciles are logged as the bytes arrive: the operation's thread
+        # may poll too seldom to see each one on a fast copy.
+        self._check_decile(self.clock())
 
     def file_done(self, count=1):
         """Count ``count`` more files done (their bytes were added)."""
@@ -120,10 +123,7 @@ class Progress:
             return
         percent = self.percent()
         now = self.clock()
-        decile = percent * DECILES // 100
-        if decile > self._last_decile:
-            self._last_decile = decile
-            self._log_decile(decile, self.snapshot(now))
+        self._check_decile(now)
         self._notify(now)
         if percent <= self._last_percent:
             return
@@ -133,6 +133,16 @@ class Progress:
         self._last_percent = percent
         self._last_time = now
         self._report(percent)
+
+    def _check_decile(self, now):
+        if self._finished:
+            return
+        with self._lock:
+            decile = self.percent() * DECILES // 100
+            if decile <= self._last_decile:
+                return
+            self._last_decile = decile
+        self._log_decile(decile, self.snapshot(now))
 
     def _log_decile(self, decile, snap):
         LOG.info('%s: %d%% done (%.1f of %.1f MiB, %.1f MiB/s; %d files, '

@@ -55,9 +55,8 @@ class DecileLogTestCase(testtools.TestCase):
     def test_jump_over_deciles_logs_the_one_reached(self):
         self.report.start(10 * MIB)
         self.now[0] += 4.0
-        self.report.add(5 * MIB)
-        self.report.file_done(3)
-        self.report.poll()
+        # Logged as the bytes arrive, without waiting for a poll.
+        self.report.add(5 * MIB, files=3)
         deciles = self._deciles()
         self.assertEqual([50], [int(m.group(1)) for m in deciles])
         self.assertEqual(('5.0', '10.0', '1.2', '3', '0.8'),
