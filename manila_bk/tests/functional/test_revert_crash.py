@@ -40,7 +40,7 @@ class RevertCrashTestCase(test_revert.RevertAPIMixin,
         self.deployment.kill(SHARE_SERVICE)
         self.deployment.respawn(SHARE_SERVICE, env=(
             {PAUSE_ENV: '%s:120' % pause} if pause else {}))
-        ffx.wait_for(lambda: self._log_count(STARTED) > started, 60,
+        ffx.wait_for(lambda: self._log_count(STARTED) > started, 120,
                      what='the share service to start again')
 
     def _crash_revert_at(self, step):
