@@ -224,10 +224,14 @@ class Deployment:
         except OSError:
             return False
 
-    def log(self, name):
+    def log(self, name, tail=20000):
+        """The last ``tail`` bytes of service ``name``'s log (None: all)."""
         path = os.path.join(self.workdir, '%s.log' % name)
         with open(path, 'rb') as f:
-            return f.read()[-20000:].decode('utf-8', 'replace')
+            data = f.read()
+        if tail is not None:
+            data = data[-tail:]
+        return data.decode('utf-8', 'replace')
 
     def manage(self, *args):
         return subprocess.run(
