@@ -167,7 +167,8 @@ def records(session, query, model, record_class=Record):
     names = column_names(model)
     statement = query.with_entities(
         *(getattr(model, name) for name in names)).statement
-    return [record_class(names, row) for row in session.execute(statement)]
+    rows = session.connection().execute(statement).fetchall()
+    return [record_class(names, row) for row in rows]
 
 
 def records_of_parents(session, model, parent_column, parent_query,
@@ -190,6 +191,6 @@ def records_of_parents(session, model, parent_column, parent_query,
     if order_by is not None:
         statement = statement.order_by(order_by)
     found = {}
-    for row in session.execute(statement):
+    for row in session.connection().execute(statement).fetchall():
         found.setdefault(row[key], []).append(Record(names, row))
     return found
