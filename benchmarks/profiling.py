@@ -1,6 +1,7 @@
 """Profiles of the operations whose targets are missed (``--profile``).
 
-py-spy samples the engine child while it backs up and restores S, and
+py-spy samples the engine child while it backs up and restores S and
+while it makes an incremental backup of a mutated copy of S, and
 the ``manila-bk-all`` process while one client lists 1,000 shares and
 1,000 backups on SQLite.  Each profile is summarized
 (:mod:`benchmarks.profile_summary`) into the results; the raw collapsed
@@ -15,6 +16,7 @@ import uuid
 
 from benchmarks import api_bench
 from benchmarks import common
+from benchmarks import datasets
 from benchmarks import engine_child
 from benchmarks import profile_summary
 
@@ -51,9 +53,37 @@ def engine(clock, workdir, src):
                                         wrapper=wrapper)
         out[action] = dict(profile_summary.summarize(raw, within, 20),
                            seconds_while_profiled=result['seconds'])
+    out['incremental'] = _incremental(clock, workdir, src, spy, target,
+                                      within)
     common.remove(target)
     common.remove(dest)
     return out
+
+
+def _incremental(clock, workdir, src, spy, target, within):
+    """Profile of an incremental backup of a mutated copy of ``src``.
+
+    The copy (new inodes, as a real share has) gets an unprofiled full
+    backup, is mutated as the incremental section mutates it, and its
+    next backup, with the full one as its parent, is sampled.
+    """
+    share = os.path.join(workdir, 'profile-share')
+    common.remove(share)
+    subprocess.run(['cp', '-a', src, share], check=True)
+    parent_id, backup_id = str(uuid.uuid4()), str(uuid.uuid4())
+    try:
+        engine_child.run_child('backup', target, share, parent_id)
+        datasets.mutate(share, seed=3)
+        raw = os.path.join(workdir, 'profile-engine-incremental.txt')
+        wrapper = [spy, 'record', '--format', 'raw', '-r', RATE,
+                   '--threads', '-o', raw, '--']
+        clock.cold()
+        result = engine_child.run_child('backup', target, share, backup_id,
+                                        parent=parent_id, wrapper=wrapper)
+        return dict(profile_summary.summarize(raw, within, 20),
+                    seconds_while_profiled=result['seconds'])
+    finally:
+        common.remove(share)
 
 
 def api_hook(store, seconds=6.0):
