@@ -143,6 +143,8 @@ def write(results, out_dir):
                        meta['kernel'], meta['workdir_fs'],
                        meta['loadavg_at_start'][0],
                        'yes' if meta['page_cache_dropped'] else 'no'))
+    if meta.get('note'):
+        header += ' ' + meta['note']
     results['plots'] = plots.draw_all(results, out_dir)
     with open(os.path.join(out_dir, 'results.json'), 'w') as handle:
         json.dump(results, handle, indent=1, sort_keys=True)
