@@ -321,17 +321,20 @@ class BackupRun:
         """Add a copy or link job; small files of a directory go in batches.
 
         Opening (and creating) files is slow on some file systems, so the
-        pool does it, on duplicates of both directories' fds taken now.
+        pool does it, on duplicates of both directories' fds taken now;
+        links from the parent go in batches of their own, made inline.
         ``job`` is (source name, target name, entry, stat of a file to
         link from the parent or None to copy it, the parent's manifest line
         of the entry or None).
         """
         parent = item.path.rpartition(b'/')[0]
+        links = job[3] is not None
         batch = self._batch
-        if batch is None or batch.parent != parent or batch.full():
+        if batch is None or batch.parent != parent or batch.full() or \
+                batch.links != links:
             self._flush(pipe)
             batch = self._batch = pipeline.Batch(
-                parent, (item.parent_fd, parent_fd))
+                parent, (item.parent_fd, parent_fd), links)
         batch.add(job, size)
         if batch.full():
             self._flush(pipe)
@@ -340,8 +343,11 @@ class BackupRun:
         """Submit the pending batch: call before submitting anything else."""
         batch, self._batch = self._batch, None
         if batch is not None:
+            # Links from the parent are a few system calls each: they are
+            # made here, as the pool would only add lock hand-offs.
             pipe.submit(run=functools.partial(self._copy_batch, batch),
-                        finish=self._finish_batch, fds=batch.fds)
+                        finish=self._finish_batch, fds=batch.fds,
+                        inline=batch.links)
 
     def _copy_batch(self, batch):
         src_dir, dst_dir = batch.fds

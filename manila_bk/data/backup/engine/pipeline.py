@@ -7,6 +7,14 @@ is over.  Because finishers run in order, a finisher may rely on every
 earlier task being done: the manifest is written in walk order, and a
 hardlink is made only after the file it points to exists.
 
+A task submitted with ``inline=True`` runs at once on the caller's
+thread instead (its finisher still waits its turn).  That is for cheap
+work made of a few system calls per item, such as linking unchanged files
+from a parent backup: handing it to the pool costs more than it saves,
+because every system call of one thread then wakes another waiting for
+the interpreter lock (measured: twice the CPU time of an incremental
+backup of 100,000 unchanged small files).
+
 At most ``window`` tasks are in flight, which bounds memory and open fds.
 The first error stops the pipeline: tasks not yet started are skipped,
 running ones end, every task's fds are closed, and the error is raised.
@@ -47,7 +55,15 @@ class OrderedPipeline:
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=threads, thread_name_prefix=name)
 
-    def submit(self, run=None, finish=None, fds=()):
+    def submit(self, run=None, finish=None, fds=(), inline=False):
+        if run is not None and inline:
+            future = concurrent.futures.Future()
+            try:
+                future.set_result(None if self._aborted else run())
+            except BaseException as exc:
+                self._aborted = True
+                future.set_exception(exc)
+            return self._submit_done(future, finish, fds)
         if run is None and not self._queue:
             # Nothing is pending before it: retire it now, without a task.
             try:
@@ -61,6 +77,13 @@ class OrderedPipeline:
         self._queue.append(task)
         if run is not None:
             task.future = self._pool.submit(self._call, run)
+        self._retire(lambda: len(self._queue) > self.window)
+
+    def _submit_done(self, future, finish, fds):
+        """Queue a task whose run is over (its finisher waits its turn)."""
+        task = _Task(None, finish, tuple(fds))
+        task.future = future
+        self._queue.append(task)
         self._retire(lambda: len(self._queue) > self.window)
 
     def _call(self, run):
@@ -132,8 +155,9 @@ class Batch:
     MAX_FILES = 64
     MAX_BYTES = 4 << 20
 
-    def __init__(self, parent, dir_fds):
+    def __init__(self, parent, dir_fds, links=False):
         self.parent = parent
+        self.links = links  # links from a parent backup, not copies
         fds = []
         try:
             for fd in dir_fds:

@@ -65,6 +65,48 @@ class PipelineTestCase(testtools.TestCase):
         self.assertRaises(OSError, os.fstat, read_fd)
         self.assertLess(len(ran), 20)
 
+    def test_inline_task_runs_on_caller_thread_in_order(self):
+        order = []
+        threads = {}
+        caller = threading.current_thread()
+
+        def job(i, delay=0):
+            time.sleep(delay)
+            threads[i] = threading.current_thread()
+            return i
+
+        with pipeline.OrderedPipeline(2, window=8) as pipe:
+            for i in range(30):
+                inline = i % 3 == 0
+                pipe.submit(run=lambda i=i, d=0.003 * (not i % 3 == 0):
+                            job(i, d),
+                            finish=order.append, inline=inline)
+                if inline:
+                    # Ran before submit returned, even with earlier pool
+                    # tasks still sleeping.
+                    self.assertIs(caller, threads[i])
+        self.assertEqual(list(range(30)), order)
+        self.assertTrue(all(threads[i] is not caller
+                            for i in range(30) if i % 3))
+
+    def test_inline_error_stops_pipeline(self):
+        read_fd, write_fd = os.pipe()
+        os.close(write_fd)
+        ran = []
+
+        def fail():
+            raise OSError(errno.EIO, 'inline boom')
+
+        with testtools.ExpectedException(OSError, '.*inline boom'):
+            with pipeline.OrderedPipeline(2, window=100) as pipe:
+                pipe.submit(run=lambda: time.sleep(0.05))
+                pipe.submit(run=fail, fds=(read_fd,), inline=True)
+                for _i in range(5):
+                    pipe.submit(run=lambda: ran.append(1))
+                    pipe.submit(run=lambda: ran.append(1), inline=True)
+        self.assertRaises(OSError, os.fstat, read_fd)
+        self.assertEqual([], ran)
+
 
 class ProgressTestCase(testtools.TestCase):
 

@@ -3,6 +3,7 @@
 import errno
 import json
 import os
+import threading
 from unittest import mock
 
 from manila_bk.data.backup.engine import backup_tree
@@ -142,4 +143,32 @@ class IncrementalTestCase(driver_helpers.DriverTestCase):
         self.assertNotEqual(
             os.stat(self.data_path(self.parent, big)).st_ino,
             os.stat(self.data_path(child, big)).st_ino)
+        self.assertEqual([], self.driver.verify(child))
+
+    def test_links_made_on_walk_thread_copies_in_pool(self):
+        walk_thread = threading.current_thread()
+        link_threads = []
+        real_link = os.link
+        open_threads = []
+        real_copy = backup_tree.filecopy.copy_fd
+
+        def link(*args, **kwargs):
+            link_threads.append(threading.current_thread())
+            return real_link(*args, **kwargs)
+
+        def copy_fd(*args, **kwargs):
+            open_threads.append(threading.current_thread())
+            return real_copy(*args, **kwargs)
+
+        with mock.patch.object(backup_tree.os, 'link', side_effect=link), \
+                mock.patch.object(backup_tree.filecopy, 'copy_fd',
+                                  side_effect=copy_fd):
+            child, result = self.do_backup(self.spec(CHILD,
+                                                     parent_id=PARENT))
+        self.assertEqual('incremental', result.backup_type)
+        self.assertTrue(link_threads)
+        self.assertTrue(all(t is walk_thread for t in link_threads))
+        # zero, setuid and docs/new-file changed: copied by the pool
+        self.assertGreaterEqual(len(open_threads), 2)
+        self.assertTrue(all(t is not walk_thread for t in open_threads))
         self.assertEqual([], self.driver.verify(child))
