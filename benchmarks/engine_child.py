@@ -8,7 +8,7 @@ size of the whole process, at the end.  The parent also reads the
 child's ``ru_maxrss`` from ``wait4``, the same peak seen from outside.
 
     python -m benchmarks.engine_child backup TARGET SOURCE BACKUP_ID
-        [--parent PARENT_ID] [--threads N]
+        [--parent PARENT_ID] [--threads N] [--no-prefetch]
     python -m benchmarks.engine_child restore TARGET DEST BACKUP_ID
         [--no-verify]
 """
@@ -35,12 +35,12 @@ def _status(field):
     return None
 
 
-def make_driver(target, threads=4, verify=True):
+def make_driver(target, threads=4, verify=True, prefetch=True):
     from manila_bk.data.backup.drivers import nfs
     conf = types.SimpleNamespace(
         backup_mount_export=target, backup_mount_template='',
         backup_copy_threads=threads, backup_checksum_algorithm='sha256',
-        backup_verify_on_restore=verify)
+        backup_verify_on_restore=verify, backup_metadata_prefetch=prefetch)
     driver = nfs.NFSBackupDriver(conf, 'bench')
     driver.do_setup()
     driver.check_for_setup_error()
@@ -57,7 +57,8 @@ def spec(backup_id, parent_id=None):
 
 def _run(args):
     from manila_bk.data.backup import base
-    driver = make_driver(args.target, args.threads, not args.no_verify)
+    driver = make_driver(args.target, args.threads, not args.no_verify,
+                         not args.no_prefetch)
     backup = spec(args.backup_id, args.parent)
     source = base.ShareSource(SHARE_ID, args.path)
     rss_before = _status('VmRSS')
@@ -87,6 +88,7 @@ def parse(argv):
     parser.add_argument('--parent')
     parser.add_argument('--threads', type=int, default=4)
     parser.add_argument('--no-verify', action='store_true')
+    parser.add_argument('--no-prefetch', action='store_true')
     return parser.parse_args(argv)
 
 
@@ -96,7 +98,7 @@ def main(argv=None):
 
 
 def run_child(action, target, path, backup_id, parent=None, threads=4,
-              verify=True, wrapper=()):
+              verify=True, wrapper=(), prefetch=True):
     """Run the child; its JSON plus ``maxrss_kib``, its peak from wait4.
 
     ``wrapper`` goes in front of the command (a profiler, e.g. py-spy);
@@ -109,6 +111,8 @@ def run_child(action, target, path, backup_id, parent=None, threads=4,
         argv += ['--parent', parent]
     if not verify:
         argv.append('--no-verify')
+    if not prefetch:
+        argv.append('--no-prefetch')
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
         p for p in (REPO_ROOT, env.get('PYTHONPATH')) if p)

@@ -119,6 +119,18 @@ backend_opts = [
                      'has the backup checked first and copied afterwards '
                      '(read twice). Checksums are checked while restoring '
                      'either way.'),
+    cfg.BoolOpt('backup_metadata_prefetch',
+                default=True,
+                help='Whether an incremental backup starts a helper '
+                     'process that reads the inode metadata of the share '
+                     'and of the parent backup ahead of the walk (lstat '
+                     'of every entry, in the walk\'s order), so that the '
+                     'walk finds it in memory instead of waiting for the '
+                     'disk or the NFS server one file at a time. The '
+                     'helper runs at a lower CPU priority, follows no '
+                     'symbolic link and only reads. Full backups and '
+                     'restores never use it: they keep every core busy '
+                     'copying.'),
     cfg.IntOpt('backup_mount_timeout',
                default=120, min=1, max=3600,
                help='Seconds a mount or unmount command may run before it '

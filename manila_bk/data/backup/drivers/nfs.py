@@ -103,6 +103,8 @@ class NFSBackupDriver(base.BackupDriver):
                                          'sha256')
         self.verify_on_restore = bool(
             self.config_get('backup_verify_on_restore', True))
+        self.metadata_prefetch = bool(
+            self.config_get('backup_metadata_prefetch', True))
         self.mount_timeout = int(self.config_get('backup_mount_timeout',
                                                  mount.DEFAULT_TIMEOUT))
 
@@ -314,7 +316,8 @@ class NFSBackupDriver(base.BackupDriver):
             stats = backup_tree.BackupRun(
                 source.path, os.path.join(partial, DATA), writer,
                 self.algorithm, self.threads, progress, parent,
-                compare_content=bool(parent) and self.compare_content).run()
+                compare_content=bool(parent) and self.compare_content,
+                prefetch=self.metadata_prefetch).run()
             writer.publish()
             os.rename(partial, final)
             _fsync_parent(final)

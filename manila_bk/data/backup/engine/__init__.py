@@ -17,6 +17,8 @@ Modules:
 * ``pipeline`` - bounded parallel jobs whose results are taken in order,
   and batches of small files (one task per batch, not per file).
 * ``progress`` - percent callbacks and throughput log lines.
+* ``prefetch`` - a helper process that reads inodes ahead of an
+  incremental's walk.
 * ``backup_tree``, ``restore_tree``, ``verify_tree`` - the three
   operations.
 

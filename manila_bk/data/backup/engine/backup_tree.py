@@ -29,6 +29,7 @@ nothing more is created in the directories.
 """
 
 import collections
+import contextlib
 import functools
 import os
 import stat
@@ -41,6 +42,7 @@ from manila_bk.data.backup.engine import filecopy
 from manila_bk.data.backup.engine import fsmeta
 from manila_bk.data.backup.engine import manifest as manifest_mod
 from manila_bk.data.backup.engine import pipeline
+from manila_bk.data.backup.engine import prefetch
 from manila_bk.data.backup.engine import walk
 
 LOG = logging.getLogger(__name__)
@@ -135,8 +137,10 @@ class BackupRun:
     """One backup of ``source_root`` into ``data_root`` (which exists)."""
 
     def __init__(self, source_root, data_root, writer, algorithm, threads,
-                 progress, parent=None, compare_content=False):
+                 progress, parent=None, compare_content=False,
+                 prefetch=True):
         self.source_root = source_root
+        self.prefetch = prefetch
         self.compare_content = compare_content
         self.data_root = data_root
         self.writer = writer
@@ -159,7 +163,8 @@ class BackupRun:
             self._parent_fd = walk.open_root(self.parent.data_root)
             self._cursor = _Cursor(self.parent.manifest)
         try:
-            with walk.DirStack(self.data_root) as dst, \
+            with self._prefetch(), \
+                    walk.DirStack(self.data_root) as dst, \
                     pipeline.OrderedPipeline(self.threads,
                                              idle=self.progress.poll) as pipe:
                 for item in walk.TreeWalker(self.source_root):
@@ -175,6 +180,18 @@ class BackupRun:
         self._apply_dir_meta()
         return BackupStats(self.writer.total_bytes, self.writer.count,
                            self.writer.file_count, self.bytes_copied)
+
+    def _prefetch(self):
+        """Warm the inodes of the share and the parent (incrementals).
+
+        An incremental mostly stats and links, one file after the other
+        on this thread; a full backup keeps every core busy copying, so a
+        prefetch would only take a core from it.
+        """
+        if self.parent is None or not self.prefetch:
+            return contextlib.nullcontext()
+        return prefetch.Prefetcher([self.source_root,
+                                    self.parent.data_root])
 
     def _expected_bytes(self):
         """The bytes the progress counts to.

@@ -23,6 +23,7 @@ class BackupConfTestCase(testtools.TestCase):
         self.assertEqual('', section.backup_mount_template)
         self.assertEqual(4, section.backup_copy_threads)
         self.assertTrue(section.backup_verify_on_restore)
+        self.assertTrue(section.backup_metadata_prefetch)
         self.assertEqual('/state/mnt', self.conf.backup_mount_root)
         self.assertEqual([], self.conf.data_node_access_ips)
 

@@ -172,3 +172,45 @@ class IncrementalTestCase(driver_helpers.DriverTestCase):
         self.assertGreaterEqual(len(open_threads), 2)
         self.assertTrue(all(t is not walk_thread for t in open_threads))
         self.assertEqual([], self.driver.verify(child))
+
+    def _prefetch_roots(self):
+        started = []
+        real = backup_tree.prefetch.Prefetcher
+
+        def prefetcher(roots):
+            started.append(list(roots))
+            return real(roots)
+
+        return started, mock.patch.object(backup_tree.prefetch,
+                                          'Prefetcher',
+                                          side_effect=prefetcher)
+
+    def test_incremental_prefetches_share_and_parent(self):
+        started, patch = self._prefetch_roots()
+        with patch:
+            child, result = self.do_backup(self.spec(CHILD,
+                                                     parent_id=PARENT))
+        self.assertEqual('incremental', result.backup_type)
+        self.assertEqual(1, len(started))
+        source, parent_data = started[0]
+        self.assertEqual(os.fsdecode(os.path.realpath(self.source)),
+                         os.fsdecode(os.path.realpath(source)))
+        self.assertEqual(
+            os.fsdecode(os.path.realpath(self.data_path(self.parent))),
+            os.fsdecode(os.path.realpath(parent_data)))
+        self.assertEqual([], self.driver.verify(child))
+
+    def test_prefetch_disabled_by_option(self):
+        self.driver = self.make_driver(backup_metadata_prefetch=False)
+        started, patch = self._prefetch_roots()
+        with patch:
+            _child, result = self.do_backup(self.spec(CHILD,
+                                                      parent_id=PARENT))
+        self.assertEqual('incremental', result.backup_type)
+        self.assertEqual([], started)
+
+    def test_full_backup_does_not_prefetch(self):
+        started, patch = self._prefetch_roots()
+        with patch:
+            self.do_backup(self.spec(CHILD))
+        self.assertEqual([], started)
