@@ -15,9 +15,12 @@ runs the backup first.
 The child only reads directories and inode metadata; like the walk it
 never follows a symbolic link (directories are opened with
 ``O_NOFOLLOW`` relative to their parent), and its errors are ignored: a
-prefetch that fails or falls behind only leaves the cache as it was.
+prefetch that fails or falls behind only leaves the cache as it was.  It
+is killed when the backup ends, and dies with the data service (the
+kernel's parent-death signal): an orphan walking a mounted share would
+keep the mount busy after a crash.
 
-    python manila_bk/data/backup/engine/prefetch.py ROOT [ROOT ...]
+    python manila_bk/data/backup/engine/prefetch.py [--ppid PID] ROOT ...
 
 (run as a script: it imports only the standard library, so that the
 child starts in a few milliseconds without the package's imports) walks
@@ -26,7 +29,9 @@ others (the parent backup's data tree).
 """
 
 import contextlib
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 
@@ -36,6 +41,7 @@ LOG = logging.getLogger(__name__)
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _NICE = 10
+_PR_SET_PDEATHSIG = 1
 
 
 def _open_dir(name, dir_fd):
@@ -129,8 +135,8 @@ class Prefetcher:
         self.returncode = None  # the child's, once the block is left
 
     def __enter__(self):
-        argv = [sys.executable, '-I', os.path.abspath(__file__)] + \
-            self.roots
+        argv = [sys.executable, '-I', os.path.abspath(__file__),
+                '--ppid', str(os.getpid())] + self.roots
         try:
             self.proc = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -148,11 +154,28 @@ class Prefetcher:
         self.returncode = proc.wait()
 
 
+def _die_with_parent(ppid):
+    """Ask for SIGKILL when the parent dies; False if it already has."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    return os.getppid() == ppid
+
+
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
+    ppid = None
+    if argv[:1] == ['--ppid'] and len(argv) > 1:
+        ppid = int(argv[1])
+        del argv[:2]
     if not argv:
-        print('usage: %s ROOT [ROOT ...]' % sys.argv[0], file=sys.stderr)
+        print('usage: %s [--ppid PID] ROOT [ROOT ...]' % sys.argv[0],
+              file=sys.stderr)
         return 2
+    if ppid is not None and not _die_with_parent(ppid):
+        return 0  # the backup is over already
     with contextlib.suppress(OSError):
         os.nice(_NICE)
     warm(argv)

@@ -1,6 +1,9 @@
 """The metadata prefetch of incremental backups (engine.prefetch)."""
 
 import os
+import signal
+import subprocess
+import sys
 import time
 from unittest import mock
 
@@ -117,3 +120,48 @@ class PrefetcherTestCase(testtools.TestCase):
         with mock.patch.object(prefetch.os, 'nice') as nice:
             self.assertEqual(0, prefetch.main([self.root]))
         nice.assert_called_once_with(prefetch._NICE)
+
+    def test_child_dies_with_its_parent(self):
+        # A stand-in for the data service: a process that starts the
+        # prefetch of a tree too big to finish, then is killed (-9).
+        for i in range(20):
+            for j in range(300):
+                _touch(os.path.join(self.root, 'd%02d' % i, 'g%03d' % j))
+        code = (
+            'import sys, time\n'
+            'from manila_bk.data.backup.engine import prefetch\n'
+            'p = prefetch.Prefetcher([sys.argv[1]] * 40).__enter__()\n'
+            'print(p.proc.pid, flush=True)\n'
+            'time.sleep(60)\n')
+        parent = subprocess.Popen([sys.executable, '-c', code, self.root],
+                                  stdout=subprocess.PIPE)
+        self.addCleanup(parent.wait)
+        self.addCleanup(parent.kill)
+        child = int(parent.stdout.readline())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 30
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertFalse(_alive(child))
+
+    def test_child_of_a_gone_parent_does_nothing(self):
+        # (prctl is not called here: it would apply to the test runner)
+        with mock.patch.object(prefetch, 'warm') as warm, \
+                mock.patch.object(prefetch.ctypes, 'CDLL') as cdll:
+            self.assertEqual(0, prefetch.main(['--ppid', '1', self.root]))
+            self.assertEqual(0, prefetch.main(['--ppid',
+                                               str(os.getppid()),
+                                               self.root]))
+        warm.assert_called_once_with([self.root])
+        cdll.return_value.prctl.assert_called_with(
+            prefetch._PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _alive(pid):
+    """Whether ``pid`` runs (a zombie, reaped by init soon, is dead)."""
+    try:
+        with open('/proc/%d/stat' % pid) as handle:
+            return handle.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
