@@ -21,8 +21,11 @@ is thus a complete tree that can be restored or deleted on its own.  The
 parent's manifest is streamed alongside the walk (same order), so nothing
 is held in memory, and it is checked (digest, order, structure) as it is
 read, once: if it turns out damaged the run stops with ParentUnusable and
-the driver makes a full backup instead.  Links to the parent, like
-copies, are made by the pool, a directory's files in one task.
+the driver makes a full backup instead.  Links to the parent are made by
+the walking thread itself, a directory's unchanged files in one batch
+(the pool would only add hand-offs of the interpreter lock), while a
+helper process reads the inodes of the share and of the parent ahead of
+the walk (``prefetch``); the pool copies what changed.
 
 Directory metadata is applied last, from the manifest just written, once
 nothing more is created in the directories.
