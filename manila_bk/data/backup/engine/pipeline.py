@@ -56,14 +56,6 @@ class OrderedPipeline:
             max_workers=threads, thread_name_prefix=name)
 
     def submit(self, run=None, finish=None, fds=(), inline=False):
-        if run is not None and inline:
-            future = concurrent.futures.Future()
-            try:
-                future.set_result(None if self._aborted else run())
-            except BaseException as exc:
-                self._aborted = True
-                future.set_exception(exc)
-            return self._submit_done(future, finish, fds)
         if run is None and not self._queue:
             # Nothing is pending before it: retire it now, without a task.
             try:
@@ -76,15 +68,18 @@ class OrderedPipeline:
         task = _Task(run, finish, tuple(fds))
         self._queue.append(task)
         if run is not None:
-            task.future = self._pool.submit(self._call, run)
+            task.future = self._run_inline(run) if inline else \
+                self._pool.submit(self._call, run)
         self._retire(lambda: len(self._queue) > self.window)
 
-    def _submit_done(self, future, finish, fds):
-        """Queue a task whose run is over (its finisher waits its turn)."""
-        task = _Task(None, finish, tuple(fds))
-        task.future = future
-        self._queue.append(task)
-        self._retire(lambda: len(self._queue) > self.window)
+    def _run_inline(self, run):
+        """Run now on this thread; a done future (its finisher waits)."""
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(self._call(run))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
 
     def _call(self, run):
         if self._aborted:

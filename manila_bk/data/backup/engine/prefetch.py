@@ -51,6 +51,12 @@ def _open_dir(name, dir_fd):
         return None
 
 
+def _close(fds):
+    for fd in fds:
+        if fd is not None:
+            os.close(fd)
+
+
 def _stat_all(fd, names):
     for name in names:
         with contextlib.suppress(OSError):
@@ -87,9 +93,7 @@ def warm(roots):
         except OSError:
             first.append(None)
     if first[0] is None:
-        for fd in first:
-            if fd is not None:
-                os.close(fd)
+        _close(first)
         return 0
     stack = [first]
     visited = 0
@@ -109,15 +113,11 @@ def warm(roots):
                 child = [None if fd is None else _open_dir(name, fd)
                          for fd in fds]
                 if child[0] is None:
-                    for fd in child:
-                        if fd is not None:
-                            os.close(fd)
+                    _close(child)
                     continue
                 stack.append(child)
         finally:
-            for fd in fds:
-                if fd is not None:
-                    os.close(fd)
+            _close(fds)
     return visited
 
 
